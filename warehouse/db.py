@@ -1,0 +1,87 @@
+"""Opening the DuckDB file, applying migrations and running work in one transaction.
+
+DuckDB lets one process hold a file for writing and locks out every other process, readers
+included (STACK.md). rifwatch therefore keeps connections short: every verb opens, works and
+closes, and ``connect`` waits a little for a lock held by another short-lived writer before it
+gives up with a one-line error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+#: Where the warehouse lives unless a verb is given ``--db`` (CONTRACT.md).
+DEFAULT_DB = "rifwatch.duckdb"
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse file cannot be opened or is not a rifwatch warehouse."""
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("RIFWATCH_DB") or DEFAULT_DB)
+
+
+def connect(path: Path | str | None = None, *, read_only: bool = False,
+            wait_seconds: float = 30.0, migrate: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse, waiting up to ``wait_seconds`` for another process's lock.
+
+    A writable connection is migrated to the current schema first. ``":memory:"`` gives a
+    throw-away warehouse (tests).
+    """
+    target = str(path if path is not None else default_db_path())
+    if target != ":memory:":
+        folder = Path(target).parent
+        if read_only and not Path(target).exists():
+            raise WarehouseError(f"no warehouse at {target} (run `rifwatch demo` or `rifwatch run` first)")
+        if not read_only:
+            folder.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.05
+    while True:
+        try:
+            con = duckdb.connect(target, read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                reason = "it is locked by another rifwatch process" if "lock" in str(exc).lower() else str(exc).splitlines()[0]
+                raise WarehouseError(f"cannot open warehouse {target}: {reason}") from None
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+        except duckdb.Error as exc:
+            raise WarehouseError(f"cannot open warehouse {target}: {str(exc).splitlines()[0]}") from None
+    if migrate and not read_only:
+        from warehouse.migrate import migrate as apply_migrations
+
+        apply_migrations(con)
+    return con
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run a block atomically: everything it wrote is kept, or nothing is."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    else:
+        con.execute("COMMIT")
+
+
+def sql_resource(name: str) -> str:
+    """The text of a packaged SQL file (``views.sql``, ``checks.sql``, ``migrations/…``)."""
+    return resources.files("warehouse").joinpath(name).read_text(encoding="utf-8")
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
