@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from config.loader import ConfigError
+from warehouse.db import WarehouseError
 
 
 class UserError(Exception):
@@ -11,4 +12,4 @@ class UserError(Exception):
 
 #: Caught by the CLI and printed as ``rifwatch: <message>``. Modules add their own one-line
 #: error types by subclassing ``UserError`` or ``ValueError``-like types listed here.
-USER_ERRORS: tuple[type[BaseException], ...] = (UserError, ConfigError, FileNotFoundError)
+USER_ERRORS: tuple[type[BaseException], ...] = (UserError, ConfigError, WarehouseError, FileNotFoundError)

@@ -1,0 +1,164 @@
+"""The steps of one surveillance cycle, as plain functions (the Prefect flow wraps them).
+
+    open_cycle      -> a run row and its window (committed at once, so a crash leaves a trace)
+    fetch_updates   -> E-utilities responses archived in the raw ledger as received
+    process_inputs  -> parse, load revisions, classify, extract (one transaction with pooling)
+    pool_and_flag   -> pooled estimates, cumulative series, flags (flows/pooling_step.py)
+
+``rifwatch import`` runs ``process_inputs`` on files instead of fetched batches, so the same
+classify, extract, pool and flag steps run whatever the source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+
+import duckdb
+
+from config.schema import Config
+from extractors.records import Article, Classification, Deletion, Effect
+from warehouse.ledger import archive_raw, read_raw
+from warehouse.load import LoadResult, insert_classifications, insert_effects, upsert_records
+from warehouse.runs import RunCounts, last_window_end, new_run_id, start_run
+
+if TYPE_CHECKING:
+    from flows.eutils import EutilsClient
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """One run: its id, source, and the create-date window it covers."""
+
+    run_id: str
+    source: str
+    window_start: date | None
+    window_end: date | None
+    query: str | None
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """The decision-making parts, loaded once per process and shared by every run."""
+
+    classify_many: Callable[[Sequence[Article]], list[Classification]]
+    extract: Callable[[Article, str | None], list[Effect]]
+    model_version: str
+    extractor_version: str
+
+
+@dataclass
+class CycleOutcome:
+    counts: RunCounts = field(default_factory=RunCounts)
+    load: LoadResult = field(default_factory=LoadResult)
+    n_effects: int = 0
+    flags: list = field(default_factory=list)
+
+
+def code_version() -> str:
+    try:
+        return importlib.metadata.version("rifwatch")
+    except importlib.metadata.PackageNotFoundError:  # running from a source tree
+        return "dev"
+
+
+def config_sha256(config: Config) -> str:
+    """A checksum of every configuration file, recorded with each run."""
+    digest = hashlib.sha256()
+    for path in sorted(config.directory.glob("*.toml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def plan_window(con: duckdb.DuckDBPyConnection, config: Config, source: str, as_of: date) -> tuple[date, date]:
+    """From the last successful window's end (or the review's search end), minus the overlap."""
+    last = last_window_end(con, (source,))
+    start = last if last is not None else date.fromisoformat(config.search.initial_watermark)
+    start = start - timedelta(days=config.search.overlap_days)
+    if start > as_of:
+        start = as_of
+    return start, as_of
+
+
+def open_cycle(con: duckdb.DuckDBPyConnection, config: Config, *, source: str, as_of: date,
+               query: str | None, model_version: str = "", windowed: bool = True) -> Cycle:
+    """Record a new run as ``running`` (committed immediately) and return it."""
+    window = plan_window(con, config, source, as_of) if windowed else (None, None)
+    run_id = new_run_id(con, source, as_of)
+    start_run(con, run_id, source, query=query, window_start=window[0], window_end=window[1],
+              code_version=code_version(), config_sha256=config_sha256(config), model_version=model_version)
+    return Cycle(run_id, source, window[0], window[1], query)
+
+
+def fetch_updates(con: duckdb.DuckDBPyConnection, cycle: Cycle, client: "EutilsClient",
+                  config: Config) -> list[str]:
+    """Fetch the window's new and changed records; return the ledger ids of the efetch replies.
+
+    Every response the client receives (esearch and efetch) is archived as it arrives, each in its
+    own short write: the ledger is append-only and content-addressed, so keeping a response whose
+    run later fails is safe and lets that run be replayed.
+    """
+    from flows.eutils_collect import collect_updates
+
+    if cycle.window_start is None or cycle.window_end is None or cycle.query is None:
+        raise ValueError("a fetching cycle needs a query and a window")
+
+    def archive(response) -> None:
+        archive_raw(con, cycle.run_id, response.endpoint, response.request_line, response.body,
+                    http_status=response.status, received_at=response.received_at)
+
+    client.archive = archive
+    collected = collect_updates(client, cycle.query, cycle.window_start, cycle.window_end,
+                                mdat_pass=config.search.mdat_pass)
+    ids = []
+    for batch in collected.batches:
+        input_id, _ = archive_raw(con, cycle.run_id, "efetch", f"efetch pass={batch.pass_name}", batch.body)
+        ids.append(input_id)
+    return ids
+
+
+def parse_inputs(con: duckdb.DuckDBPyConnection, input_ids: Iterable[str]) -> list[tuple[str, list[Article | Deletion]]]:
+    """Parse archived inputs back from the ledger (the same path a replay takes)."""
+    from extractors.sources import parse_bytes
+
+    return [(input_id, list(parse_bytes(read_raw(con, input_id)))) for input_id in input_ids]
+
+
+def load_records(con: duckdb.DuckDBPyConnection, cycle: Cycle,
+                 parsed: Iterable[tuple[str | None, Sequence[Article | Deletion]]]) -> tuple[LoadResult, dict[str, Article]]:
+    """Write new revisions; return what changed and the new revisions' articles by PMID."""
+    result = LoadResult()
+    changed: dict[str, Article] = {}
+    for input_id, records in parsed:
+        part = upsert_records(con, records, cycle.run_id, input_id)
+        written = {pmid for pmid, _ in part.revisions}
+        for record in records:
+            if isinstance(record, Article) and record.pmid in written:
+                changed[record.pmid] = record  # the last version in the batch is the revision kept
+        result.merge(part)
+    return result, changed
+
+
+def classify_and_extract(con: duckdb.DuckDBPyConnection, cycle: Cycle, pipeline: Pipeline,
+                         load: LoadResult, articles: dict[str, Article]) -> tuple[list[Classification], int]:
+    """Classify every new revision and extract its effects; store both with provenance."""
+    revision_of = dict(load.revisions)  # the last revision written per PMID
+    ordered = [articles[pmid] for pmid in revision_of if pmid in articles]
+    classifications = pipeline.classify_many(ordered)
+    insert_classifications(con, ((revision_of[c.pmid], c) for c in classifications), cycle.run_id)
+    effects: list[tuple[int, Effect]] = []
+    for article, classification in zip(ordered, classifications):
+        therapy = classification.primary_therapy if classification.primary_therapy != "none" else None
+        for effect in pipeline.extract(article, therapy):
+            effects.append((revision_of[article.pmid], effect))
+    n_effects = insert_effects(con, effects, cycle.run_id, pipeline.extractor_version)
+    return classifications, n_effects
+
+
+def count_new_trials(load: LoadResult, classifications: Sequence[Classification]) -> int:
+    new = set(load.new)
+    return sum(1 for c in classifications if c.pmid in new and c.is_rct)
