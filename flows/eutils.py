@@ -159,7 +159,9 @@ class EutilsClient:
         self.limiter = RateLimiter(rate or ncbi_rate(api_key), clock=clock, sleep=sleep)
         self.transport = Transport(
             base_url if base_url.endswith("/") else base_url + "/",
-            {"tool": tool, "email": email, "api_key": api_key},
+            tool=tool,
+            email=email,
+            api_key=api_key,
             session=session or requests.Session(),
             limiter=self.limiter,
             timeout=timeout,

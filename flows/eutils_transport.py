@@ -135,8 +135,8 @@ class Transport:
     ----------
     base_url
         E-utilities root ending in ``/``.
-    identity
-        ``tool``, ``email`` and ``api_key`` added to every request.
+    tool, email, api_key
+        The caller's identity, added to every request.
     session
         A ``requests.Session`` (one is made when omitted).
     limiter
@@ -154,8 +154,10 @@ class Transport:
     def __init__(
         self,
         base_url: str,
-        identity: dict[str, str | None],
         *,
+        tool: str,
+        email: str | None,
+        api_key: str | None,
         session: requests.Session,
         limiter: RateLimiter,
         timeout: float,
@@ -166,7 +168,7 @@ class Transport:
         rng: random.Random | None = None,
     ) -> None:
         self.base_url = base_url
-        self.identity = identity
+        self.identity = {"tool": tool, "email": email, "api_key": api_key}
         self.session = session
         self.limiter = limiter
         self.timeout = timeout
@@ -188,63 +190,72 @@ class Transport:
             A permanent failure, or ``policy.max_tries`` transient ones; one line naming the
             endpoint, the last HTTP status and the reason.
         """
-        sent = request.with_identity(
-            tool=self.identity["tool"] or "",
-            email=self.identity.get("email"),
-            api_key=self.identity.get("api_key"),
-        )
-        url = sent.url(self.base_url)
-        status: int | None = None
-        reason = "not tried"
+        sent = request.with_identity(**self.identity)
+        failure = _Failure(None, "not tried")
         for attempt in range(1, self.policy.max_tries + 1):
-            retry_after = None
             self.limiter.acquire()
-            try:
-                response = self.session.request(
-                    sent.method, url, data=dict(sent.params), timeout=self.timeout
-                )
-            except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-                    requests.exceptions.InvalidSchema) as exc:
-                raise EutilsError(
-                    f"{request.endpoint}: bad E-utilities URL {url!r}: {exc}"
-                ) from None
-            except requests.RequestException as exc:
-                status, reason = None, describe_exception(exc, self.timeout)
-            else:
-                status = response.status_code
-                if status in RETRYABLE_STATUS:
-                    reason = _http_reason(response)
-                    retry_after = parse_retry_after(
-                        response.headers.get("Retry-After"), self._now()
-                    )
-                elif status >= 400:
-                    raise EutilsError(f"{request.endpoint} refused: {_http_reason(response)}")
-                else:
-                    try:
-                        result = read(response.content)
-                    except BodyProblem as problem:
-                        if not problem.transient:
-                            raise EutilsError(f"{request.endpoint}: {problem.reason}") from None
-                        reason = problem.reason
-                    else:
-                        if self.archive is not None:
-                            self.archive(ArchivedResponse(
-                                endpoint=request.endpoint,
-                                params=sent.public_params(),
-                                status=status,
-                                received_at=self._now(),
-                                body=response.content,
-                            ))
-                        return result
+            outcome = self._try_once(sent, read)
+            if isinstance(outcome, _Delivered):
+                return outcome.value
+            failure = outcome
             if attempt < self.policy.max_tries:
-                wait = self.policy.delay(attempt, retry_after, self._rng)
+                wait = self.policy.delay(attempt, failure.retry_after, self._rng)
                 log.warning(
                     "%s try %d/%d failed (%s: %s); retrying in %.2f s", request.endpoint,
-                    attempt, self.policy.max_tries, status or "no response", reason, wait,
+                    attempt, self.policy.max_tries, failure.shown_status, failure.reason, wait,
                 )
                 self._sleep(wait)
-        shown = status if status is not None else "no response"
         raise EutilsError(
             f"{request.endpoint} failed after {self.policy.max_tries} tries "
-            f"(last status: {shown}): {_one_line(reason)} [{self.base_url}]"
+            f"(last status: {failure.shown_status}): {_one_line(failure.reason)} [{self.base_url}]"
         )
+
+    def _try_once(self, sent: EutilsRequest, read: Callable[[bytes], T]) -> _Delivered | _Failure:
+        """One exchange: a delivered (and archived) result, or why it failed transiently."""
+        url = sent.url(self.base_url)
+        try:
+            response = self.session.request(
+                sent.method, url, data=dict(sent.params), timeout=self.timeout
+            )
+        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                requests.exceptions.InvalidSchema) as exc:
+            raise EutilsError(f"{sent.endpoint}: bad E-utilities URL {url!r}: {exc}") from None
+        except requests.RequestException as exc:
+            return _Failure(None, describe_exception(exc, self.timeout))
+        status = response.status_code
+        if status in RETRYABLE_STATUS:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"), self._now())
+            return _Failure(status, _http_reason(response), retry_after)
+        if status >= 400:
+            raise EutilsError(f"{sent.endpoint} refused: {_http_reason(response)}")
+        try:
+            result = read(response.content)
+        except BodyProblem as problem:
+            if not problem.transient:
+                raise EutilsError(f"{sent.endpoint}: {problem.reason}") from None
+            return _Failure(status, problem.reason)
+        if self.archive is not None:
+            self.archive(ArchivedResponse(
+                endpoint=sent.endpoint,
+                params=sent.public_params(),
+                status=status,
+                received_at=self._now(),
+                body=response.content,
+            ))
+        return _Delivered(result)
+
+
+@dataclass(frozen=True)
+class _Delivered:
+    value: object
+
+
+@dataclass(frozen=True)
+class _Failure:
+    status: int | None
+    reason: str
+    retry_after: float | None = None
+
+    @property
+    def shown_status(self) -> str:
+        return "no response" if self.status is None else str(self.status)
