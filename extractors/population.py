@@ -48,6 +48,10 @@ _BACKGROUND_LABEL = re.compile(r"^\s*(?:BACKGROUND|INTRODUCTION|CONTEXT|RATIONAL
 _NEXT_LABEL = re.compile(r"^\s*[A-Z][A-Z &/,-]{2,40}:", re.MULTILINE)
 _OBJECTIVE_WORDS = re.compile(r"\b(?:aim|objective|purpose|to\s+(?:evaluate|assess|investigate|determine|"
                               r"compare|examine|explore))\b", _I)
+#: "two or more consecutive miscarriages" names RPL without the term (ESHRE: >=2 losses).
+_RPL_COUNT = re.compile(r"\b(?:two|three|four|[2-9])\s+or\s+more\s+(?:consecutive\s+|previous\s+|spontaneous\s+)*"
+                        r"(?:miscarriages|pregnancy\s+losses|abortions)\b|\b(?:at\s+least|≥)\s*(?:two|three|[2-9])\s+"
+                        r"(?:consecutive\s+|previous\s+|spontaneous\s+)*(?:miscarriages|pregnancy\s+losses|abortions)\b", _I)
 _SENTENCE = re.compile(r"[^.;!?\n]+(?:[.;!?]+|$)")
 _CLAUSE_END = re.compile(r"[.;]\s|\n")
 
@@ -169,7 +173,7 @@ def read_rif_definition(text: str, vocabulary: RifVocabulary | None = None, *, o
     candidates = []
     for m in grammar.definition.finditer(text):
         unit = _unit(grammar, m.group("unit"))
-        window = text[max(0, m.start() - 100):m.end() + 10]
+        window = text[max(0, m.start() - 100):m.end() + 40]
         failure = m.group("fail") or re.search(r"fail|unsuccess|without\s+(?:a\s+)?(?:pregnancy|implantation)|"
                                                 r"no\s+pregnancy|implantation\s+failure|negative", window, _I)
         if not failure:
@@ -219,7 +223,7 @@ def find_population(title: str, abstract: str, vocabulary: RifVocabulary | None 
         in_bg = any(a <= start < b for a, b in background)
         rif_match = grammar.rif.search(sentence) or (
             read_rif_definition(sentence, vocabulary) is not None and grammar.ivf.search(sentence))
-        rpl_match = grammar.rpl.search(sentence)
+        rpl_match = grammar.rpl.search(sentence) or _RPL_COUNT.search(sentence)
         if rif_match and _qualifies(sentence, in_title, in_bg):
             rif_hits.append((sentence, start))
         if rpl_match and _qualifies(sentence, in_title, in_bg) and not re.search(

@@ -1,0 +1,1 @@
+"""One module per ``rifwatch`` verb (see ``flows.cli``)."""
