@@ -69,6 +69,9 @@ class Therapy:
     abbreviations: tuple[str, ...] = ()
     typos: tuple[str, ...] = ()
     brands: tuple[str, ...] = ()
+    #: abbreviations that also mean something else (ASA grade, GC = granulosa cells, IVI clinics):
+    #: they count only when the record also names the therapy in full or defines them itself.
+    ambiguous: tuple[str, ...] = ()
     search_terms: tuple[str, ...] = ()
     routes: tuple[str, ...] = ()
     table1_verdict: str = ""

@@ -22,7 +22,11 @@ COMMANDS = (
     "import_",
     "digest",
     "deploy",
+<<<<<<< HEAD
     "sql",
+=======
+    "model",
+>>>>>>> classify
 )
 
 

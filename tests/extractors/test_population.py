@@ -1,0 +1,55 @@
+"""Population labels and the RIF-definition grammar."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, strategies as st
+
+from extractors.population import find_population, read_rif_definition
+
+
+@pytest.mark.parametrize(("sentence", "minimum", "unit"), [
+    pytest.param("women with at least three failed IVF-ET cycles", 3, "cycles", id="at-least-three"),
+    pytest.param("defined as more than two failed embryo transfers", 3, "transfers", id="more-than-two-is-3"),
+    pytest.param("women with more than three failed IVF attempts", 4, "attempts", id="more-than-three-is-4"),
+    pytest.param("two or more implantation failures", 2, "transfers", id="two-or-more"),
+    pytest.param("≥3 failed IVF-ET", 3, "transfers", id="symbol"),
+    pytest.param("patients who failed to conceive after three or more IVF cycles", 3, "cycles", id="failed-to-conceive"),
+    pytest.param("no pregnancy after transfer of at least 4 good-quality embryos", 4, "embryos", id="embryo-count"),
+    pytest.param("at least 4 good-quality embryos in a minimum of three fresh or frozen cycles without pregnancy",
+                 3, "cycles", id="cycles-beat-embryos"),
+])
+def test_rif_minimum_failures(sentence, minimum, unit):
+    found = read_rif_definition(sentence)
+    assert (found.min_failures, found.count_unit) == (minimum, unit)
+
+
+def test_three_miscarriages_are_not_a_rif_definition():
+    assert read_rif_definition("women with three or more miscarriages") is None
+
+
+@given(st.integers(min_value=2, max_value=12))
+def test_digit_counts_read_back(n):
+    assert read_rif_definition(f"women with at least {n} failed embryo transfers").min_failures == n
+    assert read_rif_definition(f"women with more than {n} failed embryo transfers").min_failures == n + 1
+
+
+@pytest.mark.parametrize(("title", "abstract", "population"), [
+    pytest.param("G-CSF in RIF", "Women with recurrent implantation failure were randomised.", "rif", id="rif"),
+    pytest.param("Prednisolone", "Women with three or more consecutive miscarriages were randomised.", "rpl", id="rpl"),
+    pytest.param("IVIG", "Women with RIF or recurrent miscarriage were randomised.", "other", id="mixed-is-other"),
+    pytest.param("Scratch in IVF", "BACKGROUND: RIF is hard.\n\nMETHODS: Women starting IVF were randomised.",
+                 "general_ivf", id="rif-in-background-only"),
+    pytest.param("Aspirin in IVF", "Women undergoing IVF were randomised. Women with recurrent implantation "
+                 "failure were excluded.", "general_ivf", id="rif-excluded"),
+    pytest.param("Hip fracture", "Elderly patients were randomised.", "other", id="outside-reproduction"),
+])
+def test_population(title, abstract, population):
+    assert find_population(title, abstract).population == population
+
+
+def test_definition_records_age_immune_and_span():
+    abstract = "Women younger than 40 with at least two failed transfers and raised NK cells were randomised."
+    rif = find_population("Tacrolimus in RIF", abstract).rif
+    assert (rif.min_failures, rif.age_max, rif.immune_selection) == (2, 40, ("NK cells",))
+    assert abstract[rif.span.start:rif.span.end] == rif.span.text

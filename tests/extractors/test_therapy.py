@@ -1,0 +1,42 @@
+"""The randomised therapy is decided from context, not from every mention."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.therapy import find_therapies
+
+
+@pytest.mark.parametrize(("title", "abstract", "primary", "route"), [
+    pytest.param("Intralipid for RIF", "METHODS: Women were randomised to intralipid (IL) or saline. "
+                 "RESULTS: IL did not raise live birth.", "intralipid", None, id="paper-abbreviation"),
+    pytest.param("Effect of G-CSF on implantation", "BACKGROUND: Heparin has been used in RIF.\n\nMETHODS: "
+                 "Women were randomized to intrauterine G-CSF or no infusion.", "g_csf", "intrauterine",
+                 id="background-therapy-ignored"),
+    pytest.param("G-CSF in RIF", "Women were randomised to subcutaneous G-CSF or saline.", "g_csf", "subcutaneous",
+                 id="gcsf-subcutaneous"),
+    pytest.param("Recombinant or urinary hCG trigger", "Women were randomised to recombinant or urinary hCG "
+                 "for final oocyte maturation.", "none", None, id="hcg-trigger-is-not-intrauterine-hcg"),
+    pytest.param("Intrauterine hCG before transfer", "Women were randomised to 500 IU hCG injected into the "
+                 "uterine cavity or medium.", "hcg_intrauterine", "intrauterine", id="intrauterine-hcg"),
+    pytest.param("PBMC in RIF", "PBMCs were cultured with hCG and infused into the uterine cavity of women "
+                 "randomised to treatment.", "pbmc", "intrauterine", id="hcg-inside-pbmc-culture"),
+    pytest.param("LMWH plus aspirin versus aspirin alone", "Women were randomized to enoxaparin plus aspirin "
+                 "or aspirin alone.", "lmwh", None, id="co-intervention-alone"),
+    pytest.param("Progesterone for luteal support", "Women were randomized to vaginal or intramuscular "
+                 "progesterone. All women received LMWH.", "none", None, id="co-intervention-both-arms"),
+    pytest.param("Scratch in IVF", "Women were randomised. Granulosa cells (GC) were counted.", "none", None,
+                 id="ambiguous-abbreviation-redefined"),
+])
+def test_primary_therapy_and_route(title, abstract, primary, route):
+    result = find_therapies(title, abstract)
+    assert result.primary_therapy == primary
+    if primary != "none":
+        assert result.findings[0].route == route
+
+
+def test_finding_span_indexes_the_abstract():
+    abstract = "Women were randomised to intralipid or saline."
+    finding = find_therapies("A trial", abstract).findings[0]
+    assert abstract[finding.span.start:finding.span.end] == finding.span.text == "intralipid"
+    assert finding.rule_id == "therapy.phrase.v1"
