@@ -22,11 +22,8 @@ COMMANDS = (
     "import_",
     "digest",
     "deploy",
-<<<<<<< HEAD
     "sql",
-=======
     "model",
->>>>>>> classify
 )
 
 
