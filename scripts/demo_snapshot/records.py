@@ -48,6 +48,12 @@ def _known(table: dict[str, str]):
     return one_of(*table)
 
 
+def _optional(*choices: str):
+    """``one_of`` for a field that may also be empty (None)."""
+    check = one_of(*choices)
+    return lambda value: check(value) if value else None
+
+
 @dataclass(frozen=True, slots=True)
 class Section:
     """One ``AbstractText``: label and NLM category for structured abstracts, else empty."""
@@ -69,12 +75,12 @@ class ExpectedEffect:
     ctrl_total: int | None = None
     treat_pct: float | None = None
     ctrl_pct: float | None = None
-    measure: str | None = field(default=None, metadata={"check": lambda v: one_of(*MEASURES)(v) if v else None})
+    measure: str | None = field(default=None, metadata={"check": _optional(*MEASURES)})
     estimate: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
     p_value: float | None = None
-    p_operator: str | None = field(default=None, metadata={"check": lambda v: one_of("=", "<")(v) if v else None})
+    p_operator: str | None = field(default=None, metadata={"check": _optional("=", "<")})
     comparison: str = ""
     subgroup: str = ""
     denominator: str = "women"
@@ -100,7 +106,7 @@ class Expected:
     therapies: tuple[str, ...] = field(metadata={"check": one_of(*THERAPIES)})
     population: str = field(metadata={"check": one_of(*POPULATIONS)})
     rif_min_failures: int | None = None
-    rif_count_unit: str | None = field(default=None, metadata={"check": lambda v: one_of(*COUNT_UNITS)(v) if v else None})
+    rif_count_unit: str | None = field(default=None, metadata={"check": _optional(*COUNT_UNITS)})
     rif_definition_text: str | None = None
     subgroup_definition_text: str | None = None
     immune_selection: tuple[str, ...] = ()
@@ -128,7 +134,8 @@ class Record:
     pages: str = ""
     authors: tuple[str, ...] = ()
     authors_complete: bool = False
-    publication_types: tuple[str, ...] = field(default=("Journal Article",), metadata={"check": _known(PUBLICATION_TYPES)})
+    publication_types: tuple[str, ...] = field(default=("Journal Article",),
+                                               metadata={"check": _known(PUBLICATION_TYPES)})
     mesh: tuple[str, ...] = field(default=(), metadata={"check": _known(MESH)})
     keywords: tuple[str, ...] = ()
     abstract: tuple[Section, ...] = ()

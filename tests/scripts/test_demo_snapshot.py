@@ -191,9 +191,10 @@ def test_a_record_appears_in_process_then_indexed_in_a_later_week():
         last = article(record["pmid"], record["files"][-1]).find("MedlineCitation")
         assert record["files"][0] < record["files"][-1]
         assert first.get("Status") == "In-Process" and last.get("Status") == "MEDLINE"
-        assert [p.text for p in first.iterfind("Article/PublicationTypeList/PublicationType")] == ["Journal Article"]
+        types = "Article/PublicationTypeList/PublicationType"
+        assert [p.text for p in first.iterfind(types)] == ["Journal Article"]
         assert first.find("MeshHeadingList") is None and last.find("MeshHeadingList") is not None
-        assert "Randomized Controlled Trial" in [p.text for p in last.iterfind("Article/PublicationTypeList/PublicationType")]
+        assert "Randomized Controlled Trial" in [p.text for p in last.iterfind(types)]
 
         def revised_on(citation):
             return date(*(int(citation.findtext(f"DateRevised/{k}")) for k in ("Year", "Month", "Day")))
