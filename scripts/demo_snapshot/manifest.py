@@ -94,17 +94,19 @@ def strata_json(weeks: list[Week]) -> tuple[list[dict[str, Any]], list[dict[str,
     names = [w.iso_week for w in weeks]
     states = strata.cumulative_states(trial_effects(weeks), names)
     flags = strata.flags_between_cycles(states, names)
+    leads = strata.lead_measures(states)
     state_rows = [{
         "iso_week": s.week, "therapy": s.therapy, "outcome": s.outcome, "rif_stratum": s.rif_stratum,
         "measure": s.measure, "method": "fixed_iv_wald", "k": s.pooled.k, "pmids": list(s.pmids),
         "sources": list(s.sources), "estimate": _round(s.pooled.estimate),
         "ci_low": _round(s.pooled.ci_low), "ci_high": _round(s.pooled.ci_high),
         "p_value": _round(s.pooled.p_value), "significant": s.pooled.significant,
+        "lead_measure": (s.week, s.therapy, s.outcome, s.rif_stratum, s.measure) in leads,
     } for s in states]
     flag_rows = [{
         "iso_week": f.week, "therapy": f.therapy, "outcome": f.outcome, "rif_stratum": f.rif_stratum,
         "measure": f.measure, "kind": f.kind, "pmids": list(f.pmids),
-        "lead_measure": f.measure == "RR",
+        "lead_measure": (f.week, f.therapy, f.outcome, f.rif_stratum, f.measure) in leads,
     } for f in flags]
     return state_rows, flag_rows
 

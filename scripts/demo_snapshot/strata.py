@@ -276,3 +276,18 @@ def flags_between_cycles(states: Sequence[StratumState], weeks: Sequence[str]) -
             flags.extend(Flag(week, *key, kind, new) for kind in kinds)
         previous = current
     return flags
+
+
+def lead_measures(states: Sequence[StratumState]) -> set[tuple[str, str, str, str, str]]:
+    """``(week, therapy, outcome, rif_stratum, measure)`` of each stratum's lead measure.
+
+    The pipeline's rule (models/lead.py, docs/statistics.md): the measure the most trials can
+    give, ties going to RR. Counts give both RR and OR; a reported OR gives only OR.
+    """
+    best: dict[tuple[str, str, str, str], tuple[int, int, str]] = {}
+    for state in states:
+        key = (state.week, state.therapy, state.outcome, state.rif_stratum)
+        rank = (len(state.pmids), 1 if state.measure == "RR" else 0, state.measure)
+        if key not in best or rank[:2] > best[key][:2]:
+            best[key] = rank
+    return {(*key, rank[2]) for key, rank in best.items()}
