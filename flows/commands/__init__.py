@@ -1,0 +1,1 @@
+"""One module per ``rifwatch`` verb; each exposes ``add_parser(subparsers)``."""
