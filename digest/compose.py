@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from typing import Mapping
@@ -56,9 +57,7 @@ def gather_inputs(con, run_id: str, config) -> DigestInputs:
     header = marts.run_header(con, run_id)
     records = marts.new_records(con, run_id)
     pooled = marts.pooled_state(con, run_id)
-    studies = {(p.therapy, p.outcome, p.rif_stratum):
-               tuple(marts.study_effects(con, list(p.pmids or p.prev_pmids or ()), p.outcome, p.measure))
-               for p in pooled}
+    studies = marts.study_effects_by_stratum(con, pooled)
     return DigestInputs(
         header=header, new_records=tuple(records), retracted=tuple(marts.newly_retracted(con, run_id)),
         new_effects=tuple(marts.effects_of(con, [p.pmid for p in records])),
@@ -124,7 +123,35 @@ def _headline(inputs: DigestInputs, changes: tuple[Change, ...], n_trials: int, 
               f"{w.counts_phrase(len(changes), 'change')} of state.")
     counts = counts[0].upper() + counts[1:]
     return Headline(title=title, period=period, complete=complete, status=status, notes=tuple(notes),
-                    counts=counts)
+                    counts=counts, summary=())
+
+
+#: How the one-line summary names each kind of flag (models/monitoring.py FLAG_KINDS).
+KIND_PHRASES = {"crossed_significance": "now conventionally significant",
+                "lost_significance": "no longer conventionally significant",
+                "crossed_boundary": "crossed the monitoring boundary",
+                "direction_flip": "direction of effect reversed"}
+
+
+def _summary(labels: Labels, inputs: DigestInputs, by_key: dict, n_updates: int) -> tuple[str, ...]:
+    """One line per therapy, outcome and kind of change: what a reader must not miss."""
+    grouped: dict[tuple[str, str, str], list[FlagRow]] = {}
+    for flag in sorted(inputs.flags, key=lambda f: standings.order_key(labels, (f.therapy, f.outcome, f.rif_stratum))):
+        grouped.setdefault((flag.therapy, flag.outcome, flag.kind), []).append(flag)
+    lines = []
+    for (therapy, outcome, kind), flags in grouped.items():
+        strata = "; ".join(labels.stratum(f.rif_stratum) for f in flags)
+        rows = [by_key.get((therapy, outcome, f.rif_stratum)) for f in flags]
+        parts = [f"{labels.therapy(therapy)} · {labels.outcome(outcome).lower()}: "
+                 f"{KIND_PHRASES.get(kind, kind.replace('_', ' '))} ({strata})"]
+        if kind != "crossed_boundary" and rows and all(r is not None and r.significant_sequential is False for r in rows):
+            parts.append("monitoring boundary not crossed")
+        if any(not p.numbers_confirmed for f in flags for p in f.papers):
+            parts.append("numbers not yet confirmed")
+        lines.append("; ".join(parts) + ".")
+    if n_updates:
+        lines.append(f"{w.counts_phrase(n_updates, 'other estimate')} updated without a change of state.")
+    return tuple(lines)
 
 
 def _flag_sentence(labels: Labels, flag: FlagRow, row: PooledRow | None) -> str:
@@ -254,6 +281,7 @@ def build_digest(inputs: DigestInputs, config) -> Digest:
     n_other = sum(1 for p in inputs.new_records if not marts.is_trial(p) and p.design not in marts.NOTABLE_DESIGNS)
     therapy_standings, not_pooled = standings.where_each_therapy_stands(labels, inputs)
     headline = _headline(inputs, tuple(changes), n_trials, n_outside)
+    headline = dataclasses.replace(headline, summary=_summary(labels, inputs, by_key, len(updates)))
     nothing_new = not (inputs.new_records or changes or updates or inputs.retracted)
     summary = "nothing new" if nothing_new else ", ".join(
         part for part in (w.counts_phrase(len(changes), "change") if changes else "",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import math
 import textwrap
+from functools import lru_cache
 
 from matplotlib.figure import Figure
 from PIL import Image
@@ -73,8 +74,12 @@ def _plain_formatter():
     return FuncFormatter(lambda v, _: f"{v:g}")
 
 
+@lru_cache(maxsize=64)
 def draw_forest(plot: ForestPlot) -> bytes:
-    """Each study's estimate and interval, the pooled diamond, and the null line."""
+    """Each study's estimate and interval, the pooled diamond, and the null line.
+
+    Cached: plots are immutable records and drawing one takes a few tenths of a second.
+    """
     n = len(plot.rows)
     fig = Figure(figsize=(WIDTH_IN, 1.7 + 0.32 * (n + 1)), layout="constrained")
     ax = fig.add_subplot()
@@ -128,6 +133,7 @@ def draw_forest(plot: ForestPlot) -> bytes:
     return _png(fig)
 
 
+@lru_cache(maxsize=64)
 def draw_cumulative(plot: CumulativePlot) -> bytes:
     """Top: the pooled estimate after each added study. Bottom: its z-score against the boundary."""
     fig = Figure(figsize=(WIDTH_IN, 5.4), layout="constrained")

@@ -152,6 +152,8 @@ class Headline:
     status: str
     notes: tuple[str, ...]
     counts: str
+    #: the week's changes in one line each, for a reader with ten seconds
+    summary: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

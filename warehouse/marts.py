@@ -300,10 +300,19 @@ class PooledRow:
     prev_pmids: tuple[str, ...] | None
 
 
+def _standing_runs(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[str | None, str | None]:
+    """``(pooled run, previous pooled run)`` as of ``run_id``, without the rest of the header."""
+    found = con.execute("SELECT started_at FROM runs WHERE run_id = ?", [run_id]).fetchone()
+    if found is None:
+        raise MartError(f"no run {run_id!r} in the warehouse")
+    pooled = _pooled_runs(con, found[0], run_id) + [None, None]
+    return pooled[0], pooled[1]
+
+
 def pooled_state(con: duckdb.DuckDBPyConnection, run_id: str) -> list[PooledRow]:
     """Lead pooled rows standing as of the run, with their change since the previous pooled run."""
-    header = run_header(con, run_id)
-    if header.pooled_run_id is None:
+    pooled_run, previous_run = _standing_runs(con, run_id)
+    if pooled_run is None:
         return []
     return _rows(PooledRow, con.execute(
         "WITH cur AS (SELECT * FROM pooled WHERE run_id = ? AND is_lead),"
@@ -322,7 +331,7 @@ def pooled_state(con: duckdb.DuckDBPyConnection, run_id: str) -> list[PooledRow]
         "  prev.information_fraction AS prev_information_fraction, prev.pmids AS prev_pmids"
         " FROM cur FULL OUTER JOIN prev USING (therapy, outcome, rif_stratum, measure)"
         " ORDER BY therapy, outcome, rif_stratum",
-        [header.pooled_run_id, header.previous_pooled_run_id]))
+        [pooled_run, previous_run]))
 
 
 @dataclass(frozen=True)
@@ -348,12 +357,12 @@ class CumulativeStep:
 def cumulative_series(con: duckdb.DuckDBPyConnection, run_id: str,
                       strata: Iterable[tuple[str, str, str]] | None = None) -> list[CumulativeStep]:
     """Cumulative steps standing as of the run, for ``(therapy, outcome, rif_stratum)`` keys."""
-    header = run_header(con, run_id)
-    if header.pooled_run_id is None:
+    pooled_run, _ = _standing_runs(con, run_id)
+    if pooled_run is None:
         return []
     steps = _rows(CumulativeStep, con.execute(
         "SELECT * FROM cumulative WHERE run_id = ? ORDER BY therapy, outcome, rif_stratum, step",
-        [header.pooled_run_id]))
+        [pooled_run]))
     if strata is None:
         return steps
     keys = set(strata)
@@ -384,23 +393,48 @@ class StudyEffect:
 _SOURCE_PREFERENCE = "CASE e.source WHEN 'curated' THEN 0 WHEN 'computed' THEN 1 ELSE 2 END"
 
 
+def _study_effect_rows(con: duckdb.DuckDBPyConnection, pmids: Sequence[str], outcomes: Sequence[str],
+                       measures: Sequence[str]) -> list[tuple[str, str, StudyEffect]]:
+    rows = con.execute(
+        "SELECT e.outcome, e.pmid, p.authors, p.year, e.treat_arm, e.measure, e.estimate, e.ci_low, e.ci_high,"
+        "  e.treat_events, e.treat_total, e.ctrl_events, e.ctrl_total,"
+        "  (e.curation_status IN ('confirmed', 'corrected') OR e.source = 'curated') AS is_checked"
+        " FROM effects e JOIN papers p USING (pmid)"
+        " WHERE list_contains(?, e.pmid) AND list_contains(?, e.outcome) AND list_contains(?, e.measure)"
+        "  AND e.curation_status <> 'rejected' AND e.estimate IS NOT NULL"
+        "  AND e.ci_low IS NOT NULL AND e.ci_high IS NOT NULL"
+        "  AND (len(coalesce(e.check_failures, [])) = 0 OR e.curation_status IN ('confirmed', 'corrected'))"
+        " QUALIFY row_number() OVER (PARTITION BY e.pmid, e.outcome, e.measure, e.treat_arm, e.ctrl_arm"
+        f"  ORDER BY {_SOURCE_PREFERENCE}) = 1"
+        " ORDER BY p.entry_date NULLS LAST, e.pmid, e.treat_arm",
+        [list(pmids), list(outcomes), list(measures)]).fetchall()
+    out = []
+    for outcome, pmid, authors, *rest in rows:
+        out.append((outcome, rest[2], StudyEffect(pmid, tuple(authors) if authors else None, *rest)))
+    return out
+
+
 def study_effects(con: duckdb.DuckDBPyConnection, pmids: Sequence[str], outcome: str,
                   measure: str) -> list[StudyEffect]:
     """Per-study effects of ``pmids`` on ``outcome`` and ``measure``, oldest entry first."""
     if not pmids:
         return []
-    return _rows(StudyEffect, con.execute(
-        "SELECT e.pmid, p.authors, p.year, e.treat_arm, e.measure, e.estimate, e.ci_low, e.ci_high,"
-        "  e.treat_events, e.treat_total, e.ctrl_events, e.ctrl_total,"
-        "  (e.curation_status IN ('confirmed', 'corrected') OR e.source = 'curated') AS is_checked"
-        " FROM effects e JOIN papers p USING (pmid)"
-        " WHERE list_contains(?, e.pmid) AND e.outcome = ? AND e.measure = ?"
-        "  AND e.curation_status <> 'rejected' AND e.estimate IS NOT NULL"
-        "  AND e.ci_low IS NOT NULL AND e.ci_high IS NOT NULL"
-        "  AND (len(coalesce(e.check_failures, [])) = 0 OR e.curation_status IN ('confirmed', 'corrected'))"
-        f" QUALIFY row_number() OVER (PARTITION BY e.pmid, e.treat_arm, e.ctrl_arm ORDER BY {_SOURCE_PREFERENCE}) = 1"
-        " ORDER BY p.entry_date NULLS LAST, e.pmid, e.treat_arm",
-        [list(pmids), outcome, measure]))
+    return [s for _, _, s in _study_effect_rows(con, pmids, [outcome], [measure])]
+
+
+def study_effects_by_stratum(con: duckdb.DuckDBPyConnection,
+                             rows: Sequence[PooledRow]) -> dict[tuple[str, str, str], tuple[StudyEffect, ...]]:
+    """``study_effects`` of every pooled row at once (one query), keyed by therapy, outcome, stratum."""
+    pmids = sorted({p for r in rows for p in (r.pmids or r.prev_pmids or ())})
+    if not pmids:
+        return {}
+    found = _study_effect_rows(con, pmids, sorted({r.outcome for r in rows}), sorted({r.measure for r in rows}))
+    out = {}
+    for r in rows:
+        members = set(r.pmids or r.prev_pmids or ())
+        out[(r.therapy, r.outcome, r.rif_stratum)] = tuple(
+            s for outcome, measure, s in found if outcome == r.outcome and measure == r.measure and s.pmid in members)
+    return out
 
 
 @dataclass(frozen=True)

@@ -182,3 +182,15 @@ def test_an_empty_warehouse_run_composes_without_estimates(config):
     assert "No pooled estimates exist yet." in d.headline.notes
     assert d.headline.status == "Complete (import run)."
     assert len(d.not_pooled) >= 5
+
+
+def test_the_headline_sums_up_the_changes_in_one_line_each(digest_warehouse, digest_weeks, config):
+    con, ids = digest_warehouse
+    d = compose_digest(con, ids["busy"], config)
+    assert d.headline.summary == (
+        "Intrauterine hCG · ongoing pregnancy: now conventionally significant (RIF, any definition; "
+        "RIF ≥2 failures); monitoring boundary not crossed; numbers not yet confirmed.",
+        "4 other estimates updated without a change of state.")
+    digest_weeks.confirm_effects(con, "99000011")
+    assert not compose_digest(con, ids["busy"], config).headline.summary[0].endswith("numbers not yet confirmed.")
+    assert compose_digest(con, ids["quiet"], config).headline.summary == ()

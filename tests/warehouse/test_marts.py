@@ -167,3 +167,14 @@ def test_review_positions_quote_config_verbatim():
     assert positions["hcg_intrauterine"].table2_recommendation == hcg.table2_recommendation
     assert positions["pbmc"].table1_verdict == "Possibly effective for RIF"
     assert set(positions) == set(config.therapy_ids)
+
+
+def test_study_effects_of_all_strata_at_once_match_one_stratum_at_a_time(digest_warehouse):
+    con, ids = digest_warehouse
+    rows = marts.pooled_state(con, ids["busy"])
+    together = marts.study_effects_by_stratum(con, rows)
+    assert set(together) == {(r.therapy, r.outcome, r.rif_stratum) for r in rows}
+    for r in rows:
+        alone = marts.study_effects(con, list(r.pmids), r.outcome, r.measure)
+        assert together[(r.therapy, r.outcome, r.rif_stratum)] == tuple(alone)
+        assert len(alone) == r.k
