@@ -57,13 +57,18 @@ class Server:
             self.controller.stop()
             self.running = False
 
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
 
 @pytest.fixture()
 def server():
-    made = Server(free_port(), Inbox())
-    made.start()
-    yield made
-    made.stop()
+    with Server(free_port(), Inbox()) as made:
+        yield made
 
 
 @pytest.fixture(scope="module")
@@ -183,26 +188,18 @@ def test_a_send_that_keeps_failing_is_recorded_and_reported(digest_warehouse, co
 
 def test_a_refused_recipient_is_not_retried(digest_warehouse, config, smtp_env):
     con, ids = digest_warehouse
-    picky = Server(free_port(), Inbox(refuse="gone@example.org"))
-    picky.start()
-    try:
+    with Server(free_port(), Inbox(refuse="gone@example.org")) as picky:
         smtp_env(picky.controller.port)
         result = send_digest(con, ids["quiet"], config, to=["gone@example.org"], sleep=no_sleep)
-    finally:
-        picky.stop()
     assert (result.status, result.attempts) == ("failed", 1)
     assert "SMTPRecipientsRefused" in result.error and picky.inbox.messages == []
 
 
 def test_one_refused_recipient_of_several_is_reported_with_the_delivery(digest_warehouse, config, smtp_env):
     con, ids = digest_warehouse
-    picky = Server(free_port(), Inbox(refuse="gone@example.org"))
-    picky.start()
-    try:
+    with Server(free_port(), Inbox(refuse="gone@example.org")) as picky:
         smtp_env(picky.controller.port)
         result = send_digest(con, ids["quiet"], config, to=["chair@example.org", "gone@example.org"])
-    finally:
-        picky.stop()
     assert result.status == "sent" and "gone@example.org" in result.error
     assert picky.inbox.messages[0][1] == ["chair@example.org"]
 
@@ -230,15 +227,11 @@ def test_starttls_with_login_uses_credentials_from_the_environment(digest_wareho
         logins.append((auth_data.login, auth_data.password))
         return AuthResult(success=auth_data.login == b"committee" and auth_data.password == b"s3cret")
 
-    secure = Server(free_port(), Inbox(), tls_context=server_tls, require_starttls=True, auth_required=True,
-                    authenticator=authenticator)
-    secure.start()
-    try:
+    with Server(free_port(), Inbox(), tls_context=server_tls, require_starttls=True, auth_required=True,
+                authenticator=authenticator) as secure:
         smtp_env(secure.controller.port, STARTTLS="1", USER="committee", PASSWORD="s3cret")
         monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trust the throw-away certificate
         result = send_digest(con, ids["quiet"], config, to=["chair@example.org"], sleep=no_sleep)
-    finally:
-        secure.stop()
     assert result.status == "sent", result.error
     assert logins == [(b"committee", b"s3cret")]
     assert len(secure.inbox.messages) == 1
