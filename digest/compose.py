@@ -112,6 +112,9 @@ def _headline(inputs: DigestInputs, changes: tuple[Change, ...], n_trials: int, 
     if unconfirmed:
         notes.append(f"The numbers behind this week's changes ({w.counts_phrase(len(unconfirmed), 'paper')}) "
                      "are not yet confirmed by a maintainer.")
+    if h.source == "baseline":
+        notes.append(f"This run loaded {w.counts_phrase(len(inputs.new_records), 'record')} from the 2023 review "
+                     "as the starting point; they are not listed one by one.")
     if h.pooled_run_id and h.pooled_run_id != h.run_id:
         notes.append(f"Nothing was pooled in this run; estimates are those of run {h.pooled_run_id}.")
     elif h.pooled_run_id is None:
@@ -259,7 +262,10 @@ def build_digest(inputs: DigestInputs, config) -> Digest:
                               confirmation=_confirmation(flag), cautions=caution, figure=figure_for(key)))
     flagged = {(f.therapy, f.outcome, f.rif_stratum) for f in inputs.flags}
     updates = []
-    if h.pooled_run_id == h.run_id:
+    # A baseline run loads the 2023 review's trials as the starting point: that is not news, so
+    # its strata and records are not listed one by one (the standings show them all).
+    baseline = h.source == "baseline"
+    if h.pooled_run_id == h.run_id and not baseline:
         for key, row in sorted(by_key.items(), key=lambda kv: standings.order_key(labels, kv[0])):
             text, moved = w.change(row.measure, row.k, row.estimate, row.significant, row.prev_k,
                                    row.prev_estimate, row.prev_significant)
@@ -279,6 +285,8 @@ def build_digest(inputs: DigestInputs, config) -> Digest:
     notable += tuple(NotableRecord(kind="Retracted", paper=paper_ref(labels, p.pmid, p.title, p.authors, p.year, p.journal))
                      for p in inputs.retracted)
     n_other = sum(1 for p in inputs.new_records if not marts.is_trial(p) and p.design not in marts.NOTABLE_DESIGNS)
+    if baseline:
+        trial_groups, notable, n_other = (), (), 0
     therapy_standings, not_pooled = standings.where_each_therapy_stands(labels, inputs)
     headline = _headline(inputs, tuple(changes), n_trials, n_outside)
     headline = dataclasses.replace(headline, summary=_summary(labels, inputs, by_key, len(updates)))

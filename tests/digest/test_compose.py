@@ -194,3 +194,12 @@ def test_the_headline_sums_up_the_changes_in_one_line_each(digest_warehouse, dig
     digest_weeks.confirm_effects(con, "99000011")
     assert not compose_digest(con, ids["busy"], config).headline.summary[0].endswith("numbers not yet confirmed.")
     assert compose_digest(con, ids["quiet"], config).headline.summary == ()
+
+
+def test_a_baseline_run_does_not_list_the_reviews_trials_as_news(digest_warehouse, config):
+    con, ids = digest_warehouse
+    con.execute("UPDATE store.runs SET source = 'baseline' WHERE run_id = ?", [ids["baseline"]])
+    d = compose_digest(con, ids["baseline"], config)
+    assert d.new_trials == () and d.updates == () and d.notable == ()
+    assert any("loaded 6 records from the 2023 review as the starting point" in n for n in d.headline.notes)
+    assert [s.therapy_id for s in d.standings] == ["pbmc", "g_csf", "hcg_intrauterine"]
