@@ -28,3 +28,52 @@ def shared_data() -> Path:
     if not folder.is_dir():
         pytest.skip(f"real corpora not found at {folder} (set RIFWATCH_SHARED_DATA)")
     return folder
+
+
+def load_fixture_module(name: str):
+    """Import ``tests/fixtures/<name>.py`` (tests are not a package under ``--import-mode=importlib``)."""
+    import importlib.util
+    import sys
+
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, FIXTURES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def digest_weeks():
+    """The made-up four-week warehouse builder of ``tests/fixtures/digest_weeks.py``."""
+    return load_fixture_module("digest_weeks")
+
+
+@pytest.fixture(scope="session")
+def _digest_warehouse_file(digest_weeks, tmp_path_factory):
+    from warehouse.db import connect
+
+    path = tmp_path_factory.mktemp("digest") / "weeks.duckdb"
+    con = connect(path)
+    ids = digest_weeks.build(con)
+    con.close()
+    return path, ids
+
+
+@pytest.fixture()
+def digest_warehouse(_digest_warehouse_file, tmp_path):
+    """A throw-away copy of a warehouse holding the four made-up weekly runs: ``(con, run ids)``.
+
+    Built once per session (about a second) and copied for each test, which may change it freely.
+    """
+    import shutil
+
+    from warehouse.db import connect
+
+    template, ids = _digest_warehouse_file
+    path = tmp_path / "warehouse.duckdb"
+    shutil.copy(template, path)
+    con = connect(path)
+    yield con, ids
+    con.close()
