@@ -14,13 +14,15 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from urllib.parse import urlencode
 
 import duckdb
 
 from config.schema import Config
 from extractors.records import Article, Classification, Deletion, Effect
+from warehouse.db import short_connection
 from warehouse.ledger import archive_raw, read_raw
 from warehouse.load import LoadResult, insert_classifications, insert_effects, upsert_records
 from warehouse.runs import RunCounts, last_window_end, new_run_id, start_run
@@ -94,8 +96,27 @@ def open_cycle(con: duckdb.DuckDBPyConnection, config: Config, *, source: str, a
     return Cycle(run_id, source, window[0], window[1], query)
 
 
-def fetch_updates(con: duckdb.DuckDBPyConnection, cycle: Cycle, client: "EutilsClient",
-                  config: Config) -> list[str]:
+def eutils_client(base_url: str | None = None) -> "EutilsClient":
+    """A client from the environment (NCBI_EMAIL, NCBI_API_KEY, RIFWATCH_EUTILS_URL).
+
+    A loopback URL is a replay server, so NCBI's 3-requests-per-second courtesy limit is lifted.
+    """
+    from flows.eutils import EutilsClient
+
+    overrides: dict = {}
+    if base_url:
+        overrides["base_url"] = base_url
+        if base_url.startswith(("http://127.0.0.1", "http://localhost")):
+            overrides["rate"] = 50.0
+    return EutilsClient.from_env(**overrides)
+
+
+def request_line(endpoint: str, params: dict[str, str]) -> str:
+    """How a request is written in the ledger: endpoint and parameters (never the API key)."""
+    return f"{endpoint}?{urlencode(sorted(params.items()))}"
+
+
+def fetch_updates(db, cycle: Cycle, client: "EutilsClient", config: Config) -> list[str]:
     """Fetch the window's new and changed records; return the ledger ids of the efetch replies.
 
     Every response the client receives (esearch and efetch) is archived as it arrives, each in its
@@ -106,19 +127,24 @@ def fetch_updates(con: duckdb.DuckDBPyConnection, cycle: Cycle, client: "EutilsC
 
     if cycle.window_start is None or cycle.window_end is None or cycle.query is None:
         raise ValueError("a fetching cycle needs a query and a window")
+    efetch_ids: list[str] = []
 
     def archive(response) -> None:
-        archive_raw(con, cycle.run_id, response.endpoint, response.request_line, response.body,
-                    http_status=response.status, received_at=response.received_at)
+        received = response.received_at
+        if received.tzinfo is not None:
+            received = received.astimezone(timezone.utc).replace(tzinfo=None)
+        with short_connection(db) as con:
+            input_id, _ = archive_raw(con, cycle.run_id, response.endpoint,
+                                      request_line(response.endpoint, response.params), response.body,
+                                      http_status=response.status, received_at=received)
+        if response.endpoint == "efetch":
+            efetch_ids.append(input_id)
 
-    client.archive = archive
-    collected = collect_updates(client, cycle.query, cycle.window_start, cycle.window_end,
-                                mdat_pass=config.search.mdat_pass)
-    ids = []
-    for batch in collected.batches:
-        input_id, _ = archive_raw(con, cycle.run_id, "efetch", f"efetch pass={batch.pass_name}", batch.body)
-        ids.append(input_id)
-    return ids
+    with client:
+        client.archive = archive
+        collect_updates(client, cycle.query, cycle.window_start, cycle.window_end,
+                        mdat_pass=config.search.mdat_pass)
+    return list(dict.fromkeys(efetch_ids))
 
 
 def parse_inputs(con: duckdb.DuckDBPyConnection, input_ids: Iterable[str]) -> list[tuple[str, list[Article | Deletion]]]:
@@ -162,3 +188,12 @@ def classify_and_extract(con: duckdb.DuckDBPyConnection, cycle: Cycle, pipeline:
 def count_new_trials(load: LoadResult, classifications: Sequence[Classification]) -> int:
     new = set(load.new)
     return sum(1 for c in classifications if c.pmid in new and c.is_rct)
+
+
+def run_counts(load: LoadResult, classifications: Sequence[Classification]) -> RunCounts:
+    """The counts a run row records."""
+    return RunCounts(
+        n_fetched=len(load.new) + len(load.updated) + len(load.unchanged) + len(load.deleted),
+        n_new=len(load.new), n_updated=len(load.updated), n_deleted=len(load.deleted),
+        n_rct_new=count_new_trials(load, classifications),
+    )

@@ -20,7 +20,7 @@ from flows.pipeline import load_pipeline
 from flows.pooling_step import pool_and_flag
 from warehouse.db import connect, transaction
 from warehouse.ledger import archive_raw, known_inputs
-from warehouse.runs import RunCounts, finish_run
+from warehouse.runs import finish_run
 
 
 @dataclass(frozen=True)
@@ -80,9 +80,7 @@ def import_files(paths: Sequence[Path], *, db=None, config: Config, as_of: date 
                 load, articles = steps.load_records(con, cycle, batches)
                 classifications, _ = steps.classify_and_extract(con, cycle, pipeline, load, articles)
                 pool_and_flag(con, cycle.run_id, config)
-                counts = RunCounts(n_fetched=sum(len(r) for _, r in batches), n_new=len(load.new),
-                                   n_updated=len(load.updated), n_deleted=len(load.deleted),
-                                   n_rct_new=steps.count_new_trials(load, classifications))
+                counts = steps.run_counts(load, classifications)
                 finish_run(con, cycle.run_id, "succeeded", counts)
         except Exception as exc:
             finish_run(con, cycle.run_id, "failed", error=" ".join(str(exc).split())[:500])

@@ -20,8 +20,8 @@ from flows import cycle as steps
 from flows.pipeline import load_pipeline
 from flows.pooling_step import pool_and_flag
 from flows.search_query import build_query
-from warehouse.db import connect, transaction
-from warehouse.runs import RunCounts, finish_run
+from warehouse.db import short_connection, transaction
+from warehouse.runs import finish_run
 
 #: Sources a cycle can take its records from.
 SOURCES = ("pubmed", "snapshot")
@@ -34,12 +34,8 @@ def open_run(con, config: Config, source: str, as_of: date, model_version: str) 
 
 
 @task(name="fetch-pubmed", retries=2, retry_delay_seconds=30, cache_policy=NO_CACHE)
-def fetch(con, cycle: steps.Cycle, eutils_url: str | None, config: Config) -> list[str]:
-    from flows.eutils import EutilsClient
-
-    overrides = {"base_url": eutils_url} if eutils_url else {}
-    with EutilsClient.from_env(**overrides) as client:
-        return steps.fetch_updates(con, cycle, client, config)
+def fetch(db, cycle: steps.Cycle, eutils_url: str | None, config: Config) -> list[str]:
+    return steps.fetch_updates(db, cycle, steps.eutils_client(eutils_url), config)
 
 
 @task(name="parse-and-load", cache_policy=NO_CACHE)
@@ -74,34 +70,34 @@ def _call(step, *args):
 
 def run_cycle(db: str | Path | None = None, source: str = "pubmed", as_of: date | None = None,
               eutils_url: str | None = None, config: Config | None = None) -> str:
-    """One weekly cycle; returns the run id. The body of the Prefect flow, callable without it."""
+    """One weekly cycle; returns the run id. The body of the Prefect flow, callable without it.
+
+    The warehouse file is held only briefly at a time (DuckDB lets one process write and locks out
+    every other, readers included): the run row, each archived response while fetching, then one
+    transaction for everything derived, then the digest. The triage server and analysts wait
+    seconds, not the length of a PubMed harvest.
+    """
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r} (choose one of: {', '.join(SOURCES)})")
     config = config or default_config()
     as_of = as_of or date.today()
     pipeline = load_pipeline(config)
-    con = connect(db)
-    try:
+    with short_connection(db) as con:
         cycle = _call(open_run, con, config, source, as_of, pipeline.model_version)
-        try:
-            input_ids = _call(fetch, con, cycle, eutils_url, config)
-            with transaction(con):
-                load, articles = _call(parse_and_load, con, cycle, input_ids)
-                classifications, _ = _call(classify_and_extract, con, cycle, pipeline, (load, articles))
-                _call(pool, con, cycle, config)
-                counts = RunCounts(
-                    n_fetched=len(load.new) + len(load.updated) + len(load.unchanged),
-                    n_new=len(load.new), n_updated=len(load.updated), n_deleted=len(load.deleted),
-                    n_rct_new=steps.count_new_trials(load, classifications),
-                )
-                finish_run(con, cycle.run_id, "succeeded", counts)
-        except Exception as exc:
+    try:
+        input_ids = _call(fetch, db, cycle, eutils_url, config)
+        with short_connection(db) as con, transaction(con):
+            load, articles = _call(parse_and_load, con, cycle, input_ids)
+            classifications, _ = _call(classify_and_extract, con, cycle, pipeline, (load, articles))
+            _call(pool, con, cycle, config)
+            finish_run(con, cycle.run_id, "succeeded", steps.run_counts(load, classifications))
+    except Exception as exc:
+        with short_connection(db) as con:
             finish_run(con, cycle.run_id, "failed", error=" ".join(str(exc).split())[:500] or type(exc).__name__)
-            raise
+        raise
+    with short_connection(db) as con:
         _call(digest, con, cycle, config)
-        return cycle.run_id
-    finally:
-        con.close()
+    return cycle.run_id
 
 
 @flow(name="weekly_surveillance", log_prints=True)

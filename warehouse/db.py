@@ -66,6 +66,17 @@ def connect(path: Path | str | None = None, *, read_only: bool = False,
 
 
 @contextmanager
+def short_connection(path: Path | str | None = None, *, read_only: bool = False,
+                     wait_seconds: float = 60.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse for one piece of work and close it straight after."""
+    con = connect(path, read_only=read_only, wait_seconds=wait_seconds)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """Run a block atomically: everything it wrote is kept, or nothing is."""
     con.execute("BEGIN TRANSACTION")
