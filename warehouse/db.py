@@ -26,6 +26,10 @@ class WarehouseError(RuntimeError):
     """The warehouse file cannot be opened or is not a rifwatch warehouse."""
 
 
+class WarehouseLocked(WarehouseError):
+    """Another process held the warehouse for writing longer than this one was willing to wait."""
+
+
 def default_db_path() -> Path:
     return Path(os.environ.get("RIFWATCH_DB") or DEFAULT_DB)
 
@@ -51,9 +55,11 @@ def connect(path: Path | str | None = None, *, read_only: bool = False,
             con = duckdb.connect(target, read_only=read_only)
             break
         except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
-                reason = "it is locked by another rifwatch process" if "lock" in str(exc).lower() else str(exc).splitlines()[0]
-                raise WarehouseError(f"cannot open warehouse {target}: {reason}") from None
+            locked = "lock" in str(exc).lower()
+            if not locked or time.monotonic() >= deadline:
+                if locked:
+                    raise WarehouseLocked(f"cannot open warehouse {target}: it is locked by another rifwatch process") from None
+                raise WarehouseError(f"cannot open warehouse {target}: {str(exc).splitlines()[0]}") from None
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
         except duckdb.Error as exc:

@@ -96,7 +96,8 @@ FROM store.extracted_effects e
 JOIN store.paper_index i ON i.pmid = e.pmid AND i.current_revision = e.revision
 JOIN latest l ON l.pmid = e.pmid AND l.created_at = e.created_at;
 
--- effects: one row per paper, outcome and comparison; curated values override the machine's.
+-- effects: one row per paper, outcome and comparison; curated values override the machine's
+-- (a correction to the empty string clears a value the machine found).
 CREATE OR REPLACE VIEW main.effects AS
 WITH cur AS (
     SELECT pmid, effect_key,
@@ -119,15 +120,15 @@ WITH cur AS (
 SELECT
     e.pmid,
     coalesce(cur.outcome, e.outcome)                                               AS outcome,
-    coalesce(nullif(cur.treat_events, '')::INTEGER, e.treat_events)                AS treat_events,
-    coalesce(nullif(cur.treat_total, '')::INTEGER, e.treat_total)                  AS treat_total,
-    coalesce(nullif(cur.ctrl_events, '')::INTEGER, e.ctrl_events)                  AS ctrl_events,
-    coalesce(nullif(cur.ctrl_total, '')::INTEGER, e.ctrl_total)                    AS ctrl_total,
+    CASE WHEN cur.treat_events IS NOT NULL THEN nullif(cur.treat_events, '')::INTEGER ELSE e.treat_events END AS treat_events,
+    CASE WHEN cur.treat_total IS NOT NULL THEN nullif(cur.treat_total, '')::INTEGER ELSE e.treat_total END AS treat_total,
+    CASE WHEN cur.ctrl_events IS NOT NULL THEN nullif(cur.ctrl_events, '')::INTEGER ELSE e.ctrl_events END AS ctrl_events,
+    CASE WHEN cur.ctrl_total IS NOT NULL THEN nullif(cur.ctrl_total, '')::INTEGER ELSE e.ctrl_total END AS ctrl_total,
     coalesce(cur.measure, e.measure)                                               AS measure,
-    coalesce(nullif(cur.estimate, '')::DOUBLE, e.estimate)                         AS estimate,
-    coalesce(nullif(cur.ci_low, '')::DOUBLE, e.ci_low)                             AS ci_low,
-    coalesce(nullif(cur.ci_high, '')::DOUBLE, e.ci_high)                           AS ci_high,
-    coalesce(nullif(cur.p_value, '')::DOUBLE, e.p_value)                           AS p_value,
+    CASE WHEN cur.estimate IS NOT NULL THEN nullif(cur.estimate, '')::DOUBLE ELSE e.estimate END AS estimate,
+    CASE WHEN cur.ci_low IS NOT NULL THEN nullif(cur.ci_low, '')::DOUBLE ELSE e.ci_low END AS ci_low,
+    CASE WHEN cur.ci_high IS NOT NULL THEN nullif(cur.ci_high, '')::DOUBLE ELSE e.ci_high END AS ci_high,
+    CASE WHEN cur.p_value IS NOT NULL THEN nullif(cur.p_value, '')::DOUBLE ELSE e.p_value END AS p_value,
     CASE WHEN coalesce(cur.n_corrections, 0) > 0 THEN 'curated' ELSE e.source END  AS source,
     e.evidence_text,
     e.char_start,
@@ -215,3 +216,27 @@ FROM store.raw_inputs;
 -- The audit trail of maintainers' decisions.
 CREATE OR REPLACE VIEW main.decisions AS
 SELECT * FROM store.decisions;
+
+-- Maintainers' effect decisions that no longer apply: the paper's current extraction has no
+-- effect with their key (a new revision or extractor version found the statement differently).
+-- Such a decision overrides nothing until a maintainer decides again; `reviewed_since` says
+-- whether someone has decided on the paper after the extraction that orphaned it.
+CREATE OR REPLACE VIEW main.orphaned_decisions AS
+WITH machine_at AS (
+    SELECT i.pmid,
+           greatest(coalesce((SELECT max(e.created_at) FROM store.extracted_effects e
+                              WHERE e.pmid = i.pmid AND e.revision = i.current_revision), TIMESTAMP '1970-01-01'),
+                    coalesce((SELECT max(c.created_at) FROM store.classifications c
+                              WHERE c.pmid = i.pmid AND c.revision = i.current_revision), TIMESTAMP '1970-01-01'))
+               AS machine_at
+    FROM store.paper_index i
+    WHERE i.deleted_run IS NULL
+)
+SELECT d.decision_id, d.pmid, d.effect_key, d.field, d.action, d.new_value, d.reason, d.curator,
+       d.decided_at, m.machine_at,
+       EXISTS (SELECT 1 FROM store.decisions later
+               WHERE later.pmid = d.pmid AND later.target IN ('paper', 'effect')
+                 AND later.decided_at > m.machine_at) AS reviewed_since
+FROM main.effect_decisions d
+JOIN machine_at m ON m.pmid = d.pmid
+WHERE NOT EXISTS (SELECT 1 FROM main.machine_effects e WHERE e.pmid = d.pmid AND e.effect_key = d.effect_key);
