@@ -77,3 +77,31 @@ def digest_warehouse(_digest_warehouse_file, tmp_path):
     con = connect(path)
     yield con, ids
     con.close()
+
+
+@pytest.fixture(scope="session")
+def triage_weeks(digest_weeks):
+    """``tests/fixtures/triage_weeks.py``: the digest's weeks plus triage's hard cases."""
+    return load_fixture_module("triage_weeks")
+
+
+@pytest.fixture(scope="session")
+def _triage_warehouse_file(triage_weeks, tmp_path_factory):
+    from warehouse.db import connect
+
+    path = tmp_path_factory.mktemp("triage") / "weeks.duckdb"
+    con = connect(path)
+    ids = triage_weeks.build(con)
+    con.close()
+    return path, ids
+
+
+@pytest.fixture()
+def triage_db(_triage_warehouse_file, tmp_path):
+    """A throw-away copy of the triage fixture warehouse: ``(path, run ids)`` (no connection held)."""
+    import shutil
+
+    template, ids = _triage_warehouse_file
+    path = tmp_path / "triage.duckdb"
+    shutil.copy(template, path)
+    return path, ids
