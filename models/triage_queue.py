@@ -30,6 +30,9 @@ from models.effect_sizes import RATIO_MEASURES, EffectSizeError, effect_from_cou
 #: a ratio to two decimals moves it by at most 1% for ratios above 0.5, so a 10% gap is a
 #: transposed arm, a wrong denominator or an adjusted ratio, each worth a maintainer's look.
 RATIO_TOLERANCE = 0.10
+#: Half a unit of the second decimal: papers print ratios to two decimals, so a small ratio
+#: (0.04 for 0.036) may differ by more than 10% from its counts through rounding alone.
+ROUNDING = 0.005
 #: Designs that report a randomised comparison (CONTRACT.md vocabulary).
 TRIAL_DESIGNS = ("rct", "quasi_rct")
 #: Effect states a maintainer has signed off (views.sql ``effects.curation_status``).
@@ -202,7 +205,8 @@ def ratio_disagreements(effects: Sequence[EffectState], tolerance: float = RATIO
             continue
         if size is None or effect.estimate <= 0:
             continue
-        if abs(math.log(effect.estimate / size.estimate)) > math.log1p(tolerance):
+        beyond_rounding = abs(effect.estimate - size.estimate) > ROUNDING
+        if beyond_rounding and abs(math.log(effect.estimate / size.estimate)) > math.log1p(tolerance):
             out.append((effect, size.estimate, counts))
     return out
 
