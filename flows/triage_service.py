@@ -228,7 +228,12 @@ def _plan_effect_correction(request: DecisionRequest, pmid: str, effect: dict[st
     if (old or "") == value:
         raise curation.CurationError(f"{name} of effect {effect['effect_key']} is already {value!r}")
     after = {k: effect.get(k) for k in curation.EFFECT_FIELDS}
-    after[name] = None if value == "" else (value if name in ("outcome", "measure") else float(value))
+    if value == "":
+        after[name] = None
+    elif name in curation.COUNT_FIELDS:
+        after[name] = int(value)
+    else:
+        after[name] = value if name in ("outcome", "measure") else float(value)
     derived: dict[str, str] = {}
     if effect.get("machine_source") == "computed" and name in curation.COUNT_FIELDS + ("measure",):
         derived = curation.derived_from_counts(after)

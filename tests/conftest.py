@@ -105,3 +105,42 @@ def triage_db(_triage_warehouse_file, tmp_path):
     path = tmp_path / "triage.duckdb"
     shutil.copy(template, path)
     return path, ids
+
+
+@pytest.fixture()
+def live_server():
+    """``live_server(app)`` serves an ASGI app with uvicorn on a free loopback port in a thread;
+    returns its base URL. Every server is stopped after the test."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    started = []
+
+    def start(app) -> str:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.02)
+        started.append((server, thread))
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for server, thread in started:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def web_client():
+    """``tests/fixtures/web_client.py``: a cookie-keeping HTTP client that does not follow redirects."""
+    return load_fixture_module("web_client")
