@@ -1,0 +1,99 @@
+"""Compose the stored abstract from its sections, and find the sections of a flattened one.
+
+Both parsers store an abstract in one shape, so offsets mean the same whatever the source:
+sections joined by a blank line, each starting with ``LABEL: `` when it has a label. The XML
+parser has the sections already; MEDLINE text has them inline ("BACKGROUND: ... METHODS: ..."),
+and :func:`split_inline_labels` recovers them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from extractors.records import Section
+
+#: Separator between sections in the stored abstract (a blank line, as the Article contract says).
+SECTION_SEPARATOR = "\n\n"
+
+#: Upper-case abbreviations that can precede a colon inside running text ("AUC: 0.81") and must not
+#: be taken for section labels. Source: the ratio and summary names used in trial abstracts.
+NOT_LABELS = frozenset({
+    "AUC", "ARR", "BMI", "IQR", "NNH", "NNT", "RRR", "SEM", "SMD", "WMD", "ICC", "ROC", "AOR",
+    "IVF", "ICSI", "FET", "HCG", "PGT", "AMH", "FSH", "NCT", "ISRCTN", "DOI", "URL", "PMID",
+})
+
+# A label: upper-case words (digits, "(S)", "&", "/", "-", "," and "'" allowed inside, as in
+# "PATIENT(S):" or "DESIGN, SETTING, AND PARTICIPANTS:") followed by a colon and a space. It
+# counts only at the start of the text or after a sentence end, so "ratio (OR: 1.2)" is no label.
+_LABEL = re.compile(
+    r"(?:^|(?<=[.?!)\]] ))"
+    r"(?P<label>[A-Z][A-Z0-9'()/&,\- ]*[A-Z)])"
+    r":\s+"
+)
+_MIN_LABEL_LETTERS = 3  # "AIM" is the shortest label in use; "OR:"/"CI:"/"HR:" are not labels
+
+
+def compose_abstract(
+    parts: Iterable[tuple[str, str, str]],
+) -> tuple[str, tuple[Section, ...]]:
+    """Join ``(label, category, text)`` parts into the stored abstract and its sections.
+
+    Parts with empty text are dropped. Each section's offsets slice its text (not its label) out
+    of the abstract.
+
+    Examples
+    --------
+    >>> abstract, sections = compose_abstract([("AIM", "OBJECTIVE", "To test G-CSF."),
+    ...                                        ("", "", "Unlabelled part.")])
+    >>> abstract
+    'AIM: To test G-CSF.\\n\\nUnlabelled part.'
+    >>> [abstract[s.start:s.end] for s in sections]
+    ['To test G-CSF.', 'Unlabelled part.']
+    """
+    pieces: list[str] = []
+    sections: list[Section] = []
+    offset = 0
+    for label, category, text in parts:
+        if not text:
+            continue
+        if pieces:
+            pieces.append(SECTION_SEPARATOR)
+            offset += len(SECTION_SEPARATOR)
+        prefix = f"{label}: " if label else ""
+        pieces.append(prefix + text)
+        start = offset + len(prefix)
+        sections.append(Section(label=label, category=category, start=start, end=start + len(text)))
+        offset = start + len(text)
+    return "".join(pieces), tuple(sections)
+
+
+def split_inline_labels(text: str) -> list[tuple[str, str, str]]:
+    """Split a flattened structured abstract into ``(label, "", text)`` parts.
+
+    Only an abstract that *starts* with a label is split: structured abstracts always do, and
+    requiring it keeps an unstructured abstract that happens to contain "RESULTS:" in one piece.
+    NLM categories are not in MEDLINE text, so the category is always ``""``. Whitespace runs
+    become one space first, as they do everywhere in the stored abstract.
+
+    Examples
+    --------
+    >>> split_inline_labels("PATIENT(S): 120 women. RESULT(S): The OR: 1.4 was seen.")
+    [('PATIENT(S)', '', '120 women.'), ('RESULT(S)', '', 'The OR: 1.4 was seen.')]
+    >>> split_inline_labels("Women with RIF were randomised.")
+    [('', '', 'Women with RIF were randomised.')]
+    """
+    text = " ".join(text.split())
+    matches = [m for m in _LABEL.finditer(text) if _is_label(m.group("label"))]
+    if not matches or matches[0].start() != 0:
+        return [("", "", text)] if text else []
+    parts = []
+    for match, following in zip(matches, [*matches[1:], None]):
+        end = following.start() if following else len(text)
+        parts.append((match.group("label").strip(), "", text[match.end():end].strip()))
+    return parts
+
+
+def _is_label(label: str) -> bool:
+    letters = sum(char.isalpha() for char in label)
+    return letters >= _MIN_LABEL_LETTERS and label.strip() not in NOT_LABELS
