@@ -23,14 +23,27 @@ NOT_LABELS = frozenset({
     "IVF", "ICSI", "FET", "HCG", "PGT", "AMH", "FSH", "NCT", "ISRCTN", "DOI", "URL", "PMID",
 })
 
+#: Words of the usual structured-abstract headings. A label made only of these is recognised even
+#: when the section before it lacks a final period ("METHOD: Case report RESULTS: ..."); any other
+#: upper-case label must follow a sentence end. Source: headings in NLM's structured abstracts.
+HEADING_WORDS = frozenset("""
+    BACKGROUND OBJECTIVE OBJECTIVES AIM AIMS PURPOSE INTRODUCTION CONTEXT HYPOTHESIS
+    METHOD METHODS MATERIAL MATERIALS DESIGN SETTING SETTINGS PATIENT PATIENTS PARTICIPANTS
+    SUBJECTS POPULATION INTERVENTION INTERVENTIONS MAIN PRIMARY SECONDARY OUTCOME OUTCOMES
+    MEASURE MEASURES MEASUREMENTS RESULT RESULTS FINDINGS CONCLUSION CONCLUSIONS INTERPRETATION
+    LIMITATIONS SIGNIFICANCE TRIAL REGISTRATION STUDY AND OF
+""".split())
+#: Heading words that only qualify another ("MAIN OUTCOME MEASURES", "STUDY DESIGN"); a heading
+#: never ends in one, so "the PREVENT TRIAL:" is not taken for a label.
+QUALIFYING_WORDS = frozenset({"AND", "OF", "MAIN", "PRIMARY", "SECONDARY", "STUDY", "TRIAL",
+                              "MATERIAL", "MATERIALS"})
+
 # A label: upper-case words (digits, "(S)", "&", "/", "-", "," and "'" allowed inside, as in
-# "PATIENT(S):" or "DESIGN, SETTING, AND PARTICIPANTS:") followed by a colon and a space. It
-# counts only at the start of the text or after a sentence end, so "ratio (OR: 1.2)" is no label.
-_LABEL = re.compile(
-    r"(?:^|(?<=[.?!)\]] ))"
-    r"(?P<label>[A-Z][A-Z0-9'()/&,\- ]*[A-Z)])"
-    r":\s+"
-)
+# "PATIENT(S):" or "DESIGN, SETTING, AND PARTICIPANTS:") followed by a colon and a space, at the
+# start of the text or after a space.
+_LABEL = re.compile(r"(?:^|(?<= ))(?P<label>[A-Z][A-Z0-9'()/&,\- ]*[A-Z)]):\s+")
+_SENTENCE_END = frozenset(".?!)]")
+_HEADING_WORD = re.compile(r"[A-Z]+")
 _MIN_LABEL_LETTERS = 3  # "AIM" is the shortest label in use; "OR:"/"CI:"/"HR:" are not labels
 
 
@@ -84,16 +97,41 @@ def split_inline_labels(text: str) -> list[tuple[str, str, str]]:
     [('', '', 'Women with RIF were randomised.')]
     """
     text = " ".join(text.split())
-    matches = [m for m in _LABEL.finditer(text) if _is_label(m.group("label"))]
-    if not matches or matches[0].start() != 0:
+    labels = _find_labels(text)
+    if not labels or labels[0][0] != 0:
         return [("", "", text)] if text else []
     parts = []
-    for match, following in zip(matches, [*matches[1:], None]):
-        end = following.start() if following else len(text)
-        parts.append((match.group("label").strip(), "", text[match.end():end].strip()))
+    for (_, label, text_start), following in zip(labels, [*labels[1:], None]):
+        end = following[0] if following else len(text)
+        parts.append((label, "", text[text_start:end].strip()))
     return parts
 
 
-def _is_label(label: str) -> bool:
+def _find_labels(text: str) -> list[tuple[int, str, int]]:
+    """``(label start, label, text start)`` of each label, in order.
+
+    A candidate like "ELISA RESULTS:" that is not a label as a whole may still end in one, so
+    leading words are dropped one at a time before the candidate is given up.
+    """
+    found = []
+    for match in _LABEL.finditer(text):
+        label, start = match.group("label"), match.start()
+        while not _is_label(label, text, start):
+            space = label.find(" ")
+            if space < 0:
+                break
+            start += space + 1
+            label = label[space + 1:]
+        else:
+            found.append((start, label, match.end()))
+    return found
+
+
+def _is_label(label: str, text: str, start: int) -> bool:
     letters = sum(char.isalpha() for char in label)
-    return letters >= _MIN_LABEL_LETTERS and label.strip() not in NOT_LABELS
+    if letters < _MIN_LABEL_LETTERS or label in NOT_LABELS:
+        return False
+    if start == 0 or text[start - 2] in _SENTENCE_END:
+        return True
+    words = _HEADING_WORD.findall(label.replace("(S)", ""))
+    return all(word in HEADING_WORDS for word in words) and words[-1] not in QUALIFYING_WORDS
