@@ -11,9 +11,10 @@ Rules worth knowing:
   ``PubmedBookArticle`` (a book or chapter on the NCBI Bookshelf) -> an ``Article`` whose
   ``journal`` is the book's title, with no MeSH terms and an empty ``indexing_status``, since
   books are never MEDLINE-indexed. Other top-level elements are ignored.
-* The ``<!DOCTYPE>`` is never fetched: ElementTree does not load external DTDs, and PubMed's
-  DTDs define no character entities beyond XML's own five, which expat knows. An undefined
-  entity (``&nbsp;``) is therefore an error, reported with its line and column.
+* The ``<!DOCTYPE>`` is never fetched: ElementTree does not load external DTDs. PubMed writes
+  characters as UTF-8 and uses only XML's own five entities and numeric references, which expat
+  resolves itself. The named characters the DTD's MathML module declares (``&nbsp;``) are
+  therefore unknown here; one in a file is an error reported with its line and column.
 * Errors raise :class:`PubmedParseError` with one line naming the file. Records yielded before an
   error (a truncated file still holds complete records) have already reached the caller; the
   caller decides whether a partly read file is kept or rolled back. A record is only ever yielded
@@ -150,6 +151,12 @@ class _RecordReader:
     def fail(self, problem: str) -> PubmedParseError:
         return PubmedParseError(f"{self.shown}: {self.where}: {problem}")
 
+    def required(self, parent: ET.Element, tag: str) -> ET.Element:
+        child = parent.find(tag)
+        if child is None:
+            raise self.fail(f"{parent.tag} without {tag}")
+        return child
+
     def pmid(self, parent: ET.Element, kind: str) -> tuple[str, int]:
         element = parent.find("PMID")
         pmid = (element.text or "").strip() if element is not None else ""
@@ -171,13 +178,9 @@ class _RecordReader:
             yield Deletion(pmid=pmid)
 
     def article(self, element: ET.Element) -> Article:
-        citation = element.find("MedlineCitation")
-        if citation is None:
-            raise self.fail("PubmedArticle without MedlineCitation")
+        citation = self.required(element, "MedlineCitation")
         pmid, version = self.pmid(citation, "MedlineCitation")
-        article = citation.find("Article")
-        if article is None:
-            raise self.fail("MedlineCitation without Article")
+        article = self.required(citation, "Article")
         pubmed_data = element.find("PubmedData")
         history = self.history(_child(pubmed_data, "History"))
         create_date = (history.get("pubmed") or self.date(citation.find("DateCreated"), "DateCreated")
@@ -199,7 +202,7 @@ class _RecordReader:
             publication_types=_texts(_child(article, "PublicationTypeList")),
             mesh_terms=_mesh_terms(citation.find("MeshHeadingList")),
             keywords=_keywords(citation),
-            authors=_authors(article.find("AuthorList")),
+            authors=_authors(article),
             doi=_doi(_child(pubmed_data, "ArticleIdList"), article),
             language=_first_text(*article.findall("Language")),
             indexing_status=citation.get("Status", ""),
@@ -208,9 +211,7 @@ class _RecordReader:
         )
 
     def book_article(self, element: ET.Element) -> Article:
-        document = element.find("BookDocument")
-        if document is None:
-            raise self.fail("PubmedBookArticle without BookDocument")
+        document = self.required(element, "BookDocument")
         pmid, version = self.pmid(document, "BookDocument")
         book = document.find("Book")
         book_title = book.find("BookTitle") if book is not None else None
@@ -218,9 +219,9 @@ class _RecordReader:
         history = self.history(_child(book_data, "History"))
         create_date = history.get("pubmed") or history.get("entrez")
         abstract, sections = _abstract(document.find("Abstract"), document.findall("OtherAbstract"))
-        authors = _authors(document.find("AuthorList"))
+        authors = _authors(document)
         if not authors and book is not None:  # a whole book: its authors, never its editors
-            authors = _authors(book.find("AuthorList"))
+            authors = _authors(book)
         return Article(
             pmid=pmid,
             title=_first_text(document.find("ArticleTitle"), book_title,
@@ -235,7 +236,7 @@ class _RecordReader:
             publication_types=_texts(document, "PublicationType"),
             keywords=_keywords(document),
             authors=authors,
-            doi=_doi(document.find("ArticleIdList"), None)
+            doi=_doi(document.find("ArticleIdList"), book)
             or _doi(_child(book_data, "ArticleIdList"), None),
             language=_first_text(*document.findall("Language")),
             pmid_version=version,
@@ -333,9 +334,15 @@ def _year(element: ET.Element | None = None) -> int | None:
     return None
 
 
-def _authors(author_list: ET.Element | None) -> tuple[str, ...]:
-    """"LastName Initials" or CollectiveName, in order; editors and invalid names are left out."""
-    if author_list is None or author_list.get("Type", "authors") != "authors":
+def _authors(parent: ET.Element) -> tuple[str, ...]:
+    """"LastName Initials" or CollectiveName, in order; editors and invalid names are left out.
+
+    A book may carry several author lists, one of them its editors; the first list of authors
+    is taken.
+    """
+    author_list = next((candidate for candidate in parent.iterfind("AuthorList")
+                        if candidate.get("Type", "authors") == "authors"), None)
+    if author_list is None:
         return ()
     names = []
     for author in author_list.iterfind("Author"):
@@ -353,7 +360,10 @@ def _authors(author_list: ET.Element | None) -> tuple[str, ...]:
 
 
 def _doi(id_list: ET.Element | None, article: ET.Element | None) -> str | None:
-    """The record's own DOI (never one from its reference list), else its ELocationID."""
+    """The record's own DOI (never one from its reference list), else its ELocationID.
+
+    ``article`` is the element holding ``ELocationID``: the Article, or a book's Book.
+    """
     for element in (
         id_list.find("ArticleId[@IdType='doi']") if id_list is not None else None,
         article.find("ELocationID[@EIdType='doi']") if article is not None else None,

@@ -43,7 +43,12 @@ def open_source(source: Source) -> Iterator[BinaryIO]:
         stream: BinaryIO = io.BytesIO(bytes(source))
         owned = True
     elif isinstance(source, (str, os.PathLike)):
-        stream = open(source, "rb")  # noqa: SIM115 - closed in the finally below
+        try:
+            stream = open(source, "rb")  # noqa: SIM115 - closed in the finally below
+        except FileNotFoundError:
+            raise  # the CLI reports it as it is
+        except OSError as error:  # a folder, no permission: still the user's to fix
+            raise RecordFileError(f"{os.fspath(source)}: cannot be read ({error.strerror})") from None
         owned = True
     elif hasattr(source, "read"):
         stream = source

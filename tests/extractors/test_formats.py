@@ -71,6 +71,11 @@ def test_a_missing_file_is_a_file_not_found_error(tmp_path):
         parse_any(tmp_path / "absent.xml")
 
 
+def test_a_folder_is_refused_in_one_line(tmp_path):
+    with pytest.raises(RecordFileError, match=r": cannot be read \(Is a directory\)$"):
+        parse_any(tmp_path)
+
+
 def test_real_files_are_sniffed(shared_data):
     entrez = shared_data / "biopython_entrez" / "Entrez"
     for path in sorted(entrez.glob("*.xml")):
@@ -84,3 +89,15 @@ def test_real_files_are_sniffed(shared_data):
         assert sniff_format(path) == "medline", path.name
     with pytest.raises(UnknownFormatError, match="neither PubMed XML nor MEDLINE"):
         sniff_format(shared_data / "pubmed_labelled" / "pubmed_records_pt_labels.csv")
+
+
+def test_publication_types_of_real_records_agree_with_the_labelled_csv(
+        real_xml_files, real_medline_files, labelled_publication_types):
+    """The labelled CSV was built from these records' own PT fields; both parsers must agree."""
+    checked = 0
+    for path in [*real_xml_files, *real_medline_files]:
+        for article in parse_any(path):
+            if article.pmid in labelled_publication_types:
+                assert set(article.publication_types) == labelled_publication_types[article.pmid]
+                checked += 1
+    assert checked >= 800, f"only {checked} records overlap the labelled CSV"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import gzip
 import io
 import textwrap
@@ -173,15 +172,8 @@ def test_wrapped_fields_read_back_whole(pmid, title, keywords, authors, correcti
 
 # --- real files (../shared/data) ------------------------------------------------------------
 
-def _real_medline_files(shared_data: Path) -> list[Path]:
-    files = [*sorted((shared_data / "biopython_entrez" / "Medline").glob("*.txt")),
-             shared_data / "robotreviewer_medline" / "pubmed_dev.medline.txt"]
-    assert all(path.is_file() for path in files) and len(files) >= 2
-    return files
-
-
-def test_real_files_parse_every_record(shared_data):
-    for path in _real_medline_files(shared_data):
+def test_real_files_parse_every_record(real_medline_files):
+    for path in real_medline_files:
         articles = list(parse_medline(path))
         assert len(articles) == path.read_bytes().count(b"\nPMID- ") + path.read_bytes(
         ).startswith(b"PMID- "), path.name
@@ -189,11 +181,11 @@ def test_real_files_parse_every_record(shared_data):
         for article in articles:
             for section in article.sections:
                 assert article.abstract[section.start:section.end].strip(), article.pmid
-    robotreviewer = list(parse_medline(_real_medline_files(shared_data)[-1]))
+    robotreviewer = list(parse_medline(real_medline_files[-1]))
     assert len(robotreviewer) == 501
 
 
-def test_biopython_medline_agrees_on_pmid_title_and_abstract_text(shared_data):
+def test_biopython_medline_agrees_on_pmid_title_and_abstract_text(real_medline_files):
     """Bio.Medline as a second reader: same PMIDs, titles, and abstract words.
 
     We split the abstract into sections and Biopython keeps it flat; joined back with single
@@ -202,7 +194,7 @@ def test_biopython_medline_agrees_on_pmid_title_and_abstract_text(shared_data):
     from Bio import Medline
 
     compared = 0
-    for path in _real_medline_files(shared_data):
+    for path in real_medline_files:
         with open(path, encoding="utf-8") as handle:
             theirs = list(Medline.parse(handle))
         ours = list(parse_medline(path))
@@ -216,17 +208,3 @@ def test_biopython_medline_agrees_on_pmid_title_and_abstract_text(shared_data):
             assert list(article.publication_types) == record.get("PT", []), article.pmid
             compared += 1
     assert compared >= 500
-
-
-def test_publication_types_agree_with_the_labelled_csv(shared_data):
-    with open(shared_data / "pubmed_labelled" / "pubmed_records_pt_labels.csv",
-              newline="", encoding="utf-8") as handle:
-        labelled = {row["pmid"]: set(row["publication_types"].split("|")) for row in
-                    csv.DictReader(handle)}
-    checked = 0
-    for path in _real_medline_files(shared_data):
-        for article in parse_medline(path):
-            if article.pmid in labelled:
-                assert set(article.publication_types) == labelled[article.pmid], article.pmid
-                checked += 1
-    assert checked >= 400, f"only {checked} records overlap the labelled CSV"

