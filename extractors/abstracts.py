@@ -26,13 +26,14 @@ NOT_LABELS = frozenset({
 #: Words of the usual structured-abstract headings. A label made only of these is recognised even
 #: when the section before it lacks a final period ("METHOD: Case report RESULTS: ..."); any other
 #: upper-case label must follow a sentence end. Source: headings in NLM's structured abstracts.
-HEADING_WORDS = frozenset("""
-    BACKGROUND OBJECTIVE OBJECTIVES AIM AIMS PURPOSE INTRODUCTION CONTEXT HYPOTHESIS
-    METHOD METHODS MATERIAL MATERIALS DESIGN SETTING SETTINGS PATIENT PATIENTS PARTICIPANTS
-    SUBJECTS POPULATION INTERVENTION INTERVENTIONS MAIN PRIMARY SECONDARY OUTCOME OUTCOMES
-    MEASURE MEASURES MEASUREMENTS RESULT RESULTS FINDINGS CONCLUSION CONCLUSIONS INTERPRETATION
-    LIMITATIONS SIGNIFICANCE TRIAL REGISTRATION STUDY AND OF
-""".split())
+HEADING_WORDS = frozenset({
+    "BACKGROUND", "OBJECTIVE", "OBJECTIVES", "AIM", "AIMS", "PURPOSE", "INTRODUCTION", "CONTEXT",
+    "HYPOTHESIS", "METHOD", "METHODS", "MATERIAL", "MATERIALS", "DESIGN", "SETTING", "SETTINGS",
+    "PATIENT", "PATIENTS", "PARTICIPANTS", "SUBJECTS", "POPULATION", "INTERVENTION",
+    "INTERVENTIONS", "MAIN", "PRIMARY", "SECONDARY", "OUTCOME", "OUTCOMES", "MEASURE", "MEASURES",
+    "MEASUREMENTS", "RESULT", "RESULTS", "FINDINGS", "CONCLUSION", "CONCLUSIONS", "INTERPRETATION",
+    "LIMITATIONS", "SIGNIFICANCE", "TRIAL", "REGISTRATION", "STUDY", "AND", "OF",
+})
 #: Heading words that only qualify another ("MAIN OUTCOME MEASURES", "STUDY DESIGN"); a heading
 #: never ends in one, so "the PREVENT TRIAL:" is not taken for a label.
 QUALIFYING_WORDS = frozenset({"AND", "OF", "MAIN", "PRIMARY", "SECONDARY", "STUDY", "TRIAL",
@@ -54,6 +55,16 @@ def compose_abstract(
 
     Parts with empty text are dropped. Each section's offsets slice its text (not its label) out
     of the abstract.
+
+    Parameters
+    ----------
+    parts
+        ``(label, category, text)`` in order; ``label`` and ``category`` may be ``""``.
+
+    Returns
+    -------
+    tuple of (str, tuple of Section)
+        The abstract and one section per non-empty part.
 
     Examples
     --------
@@ -89,6 +100,17 @@ def split_inline_labels(text: str) -> list[tuple[str, str, str]]:
     NLM categories are not in MEDLINE text, so the category is always ``""``. Whitespace runs
     become one space first, as they do everywhere in the stored abstract.
 
+    Parameters
+    ----------
+    text
+        The abstract as MEDLINE's ``AB`` field gives it.
+
+    Returns
+    -------
+    list of (str, str, str)
+        ``(label, "", text)`` parts for :func:`compose_abstract`; one unlabelled part for an
+        unstructured abstract, none for empty text.
+
     Examples
     --------
     >>> split_inline_labels("PATIENT(S): 120 women. RESULT(S): The OR: 1.4 was seen.")
@@ -101,7 +123,7 @@ def split_inline_labels(text: str) -> list[tuple[str, str, str]]:
     if not labels or labels[0][0] != 0:
         return [("", "", text)] if text else []
     parts = []
-    for (_, label, text_start), following in zip(labels, [*labels[1:], None]):
+    for (_, label, text_start), following in zip(labels, [*labels[1:], None], strict=True):
         end = following[0] if following else len(text)
         parts.append((label, "", text[text_start:end].strip()))
     return parts

@@ -38,6 +38,16 @@ class UnknownFormatError(RecordFileError):
 def sniff_format(source: bytes | str | os.PathLike) -> str:
     """Return ``"pubmed_xml"`` or ``"medline"`` for a file (or its bytes), gzip'ed or not.
 
+    Parameters
+    ----------
+    source
+        A path or the file's bytes; only the first :data:`SNIFF_BYTES` are read.
+
+    Returns
+    -------
+    str
+        ``"pubmed_xml"`` or ``"medline"``.
+
     Raises
     ------
     UnknownFormatError
@@ -85,9 +95,29 @@ def _sniff_xml(head: bytes, shown: str) -> str:
 def parse_any(source: bytes | str | os.PathLike) -> Iterator[Article | Deletion]:
     """Parse a PubMed XML or MEDLINE file (or its bytes), whichever it is.
 
-    The format is sniffed first (:func:`sniff_format`), so an unknown file fails before any
-    record is yielded. Errors are :class:`extractors.sources.RecordFileError` subclasses with
-    one-line messages.
+    Parameters
+    ----------
+    source
+        A path or the file's bytes (a path is read twice: once to sniff, once to parse).
+
+    Returns
+    -------
+    Iterator of Article or Deletion
+        The records in file order; MEDLINE files hold no deletions.
+
+    Raises
+    ------
+    extractors.sources.RecordFileError
+        On the call itself when the format is unknown (nothing has been yielded then); while
+        iterating for a malformed file (``PubmedParseError``, ``MedlineParseError``).
+        Every message is one line naming the file.
+    FileNotFoundError
+        When the path does not exist.
+
+    Examples
+    --------
+    >>> [record.pmid for record in parse_any(b"PMID- 31000001\\nTI  - A trial.\\n")]
+    ['31000001']
     """
     if sniff_format(source) == "pubmed_xml":
         return parse_pubmed_xml(source)

@@ -50,6 +50,16 @@ _MATH_EMPTY = frozenset({"none", "mprescripts", "mspace"})
 def normalise_text(text: str) -> str:
     """Collapse whitespace runs to one space, strip, and put the text in Unicode NFC.
 
+    Parameters
+    ----------
+    text
+        Any text; Unicode spaces (no-break, thin) count as whitespace.
+
+    Returns
+    -------
+    str
+        The normalised text.
+
     Examples
     --------
     >>> normalise_text("  live\\u00a0birth \\n rate ")
@@ -63,6 +73,16 @@ def normalise_text(text: str) -> str:
 
 def render_inline(element: ET.Element) -> str:
     """Render an element's text with its inline markup, normalised (see the module docstring).
+
+    Parameters
+    ----------
+    element
+        An element whose content is text with inline markup (ArticleTitle, AbstractText, ...).
+
+    Returns
+    -------
+    str
+        One line of text: whitespace collapsed, stripped, NFC.
 
     Examples
     --------

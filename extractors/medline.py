@@ -32,6 +32,7 @@ import codecs
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date
+from typing import BinaryIO
 
 from extractors.abstracts import compose_abstract, split_inline_labels
 from extractors.markup import normalise_text
@@ -106,7 +107,7 @@ def parse_medline(source: Source) -> Iterator[Article]:
             yield _article(fields, shown, first_line)
 
 
-def _decoded_lines(stream, shown: str) -> Iterator[tuple[int, str]]:
+def _decoded_lines(stream: BinaryIO, shown: str) -> Iterator[tuple[int, str]]:
     """Numbered text lines; invalid UTF-8 is an error naming the line, not silent mojibake."""
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     number = 0

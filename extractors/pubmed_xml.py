@@ -28,11 +28,12 @@ import re
 import zlib
 from collections.abc import Iterator
 from datetime import date
+from typing import BinaryIO
 from xml.etree import ElementTree as ET
 
 from extractors.abstracts import compose_abstract
 from extractors.markup import normalise_text, render_inline
-from extractors.records import Article, CommentCorrection, Deletion
+from extractors.records import Article, CommentCorrection, Deletion, Section
 from extractors.sources import RecordFileError, Source, open_source, source_name
 
 #: Root elements of PubMed XML: efetch and "Save: XML" give PubmedArticleSet; the Bookshelf DTD
@@ -48,7 +49,7 @@ _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
 class PubmedParseError(RecordFileError):
-    """PubMed XML that cannot be read: malformed, truncated, not PubMed, or a record without PMID."""
+    """PubMed XML that cannot be read: malformed, truncated, not PubMed, a record without PMID."""
 
 
 def parse_pubmed_xml(source: Source) -> Iterator[Article | Deletion]:
@@ -84,7 +85,7 @@ def parse_pubmed_xml(source: Source) -> Iterator[Article | Deletion]:
         yield from _parse_stream(stream, shown)
 
 
-def _parse_stream(stream, shown: str) -> Iterator[Article | Deletion]:
+def _parse_stream(stream: BinaryIO, shown: str) -> Iterator[Article | Deletion]:
     """Records from ``start`` events only, which halves the events Python has to look at.
 
     A record is complete when the next record starts (or the file ends well-formed): XML does
@@ -183,7 +184,8 @@ class _RecordReader:
         article = self.required(citation, "Article")
         pubmed_data = element.find("PubmedData")
         history = self.history(_child(pubmed_data, "History"))
-        create_date = (history.get("pubmed") or self.date(citation.find("DateCreated"), "DateCreated")
+        create_date = (history.get("pubmed")
+                       or self.date(citation.find("DateCreated"), "DateCreated")
                        or history.get("entrez"))
         journal = article.find("Journal")
         abstract, sections = _abstract(article.find("Abstract"), citation.findall("OtherAbstract"))
@@ -308,7 +310,9 @@ def _keywords(parent: ET.Element) -> tuple[str, ...]:
     return tuple(keywords)
 
 
-def _abstract(abstract: ET.Element | None, others: list[ET.Element]):
+def _abstract(
+    abstract: ET.Element | None, others: list[ET.Element],
+) -> tuple[str, tuple[Section, ...]]:
     """The stored abstract and its sections; ``OtherAbstract`` only when there is no Abstract.
 
     Of several other abstracts the first English one is taken (translations are listed too).

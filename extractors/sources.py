@@ -48,7 +48,8 @@ def open_source(source: Source) -> Iterator[BinaryIO]:
         except FileNotFoundError:
             raise  # the CLI reports it as it is
         except OSError as error:  # a folder, no permission: still the user's to fix
-            raise RecordFileError(f"{os.fspath(source)}: cannot be read ({error.strerror})") from None
+            raise RecordFileError(
+                f"{os.fspath(source)}: cannot be read ({error.strerror})") from None
         owned = True
     elif hasattr(source, "read"):
         stream = source

@@ -93,7 +93,7 @@ def marked_up(draw):
     tokens = draw(TOKENS)
     wrappers = [draw(EMPHASIS) for _ in tokens]
     pieces = []
-    for index, (token, tag) in enumerate(zip(tokens, wrappers)):
+    for index, (token, tag) in enumerate(zip(tokens, wrappers, strict=True)):
         if index:
             at_boundary = bool(tag or wrappers[index - 1])
             pieces.append(draw(st.sampled_from(["", " "])) if at_boundary else " ")

@@ -153,8 +153,9 @@ def _field(tag: str, value: str) -> str:
     return "\n".join([f"{tag:<4}- {lines[0]}", *(f"      {line}" for line in lines[1:])])
 
 
-@given(pmid=st.integers(1, 99_999_999).map(str), title=PHRASE, keywords=st.lists(PHRASE, max_size=4),
-       authors=st.lists(NAME, max_size=5), corrections=st.lists(
+@given(pmid=st.integers(1, 99_999_999).map(str), title=PHRASE,
+       keywords=st.lists(PHRASE, max_size=4), authors=st.lists(NAME, max_size=5),
+       corrections=st.lists(
            st.tuples(st.sampled_from(sorted(CORRECTION_TAGS)), PHRASE,
                      st.one_of(st.none(), st.integers(1, 99_999_999).map(str))), max_size=3))
 def test_wrapped_fields_read_back_whole(pmid, title, keywords, authors, corrections):
@@ -199,7 +200,7 @@ def test_biopython_medline_agrees_on_pmid_title_and_abstract_text(real_medline_f
             theirs = list(Medline.parse(handle))
         ours = list(parse_medline(path))
         assert [r["PMID"] for r in theirs] == [a.pmid for a in ours], path.name
-        for record, article in zip(theirs, ours):
+        for record, article in zip(theirs, ours, strict=True):
             assert normalise_text(record.get("TI", "")) == article.title, article.pmid
             flat = " ".join(f"{s.label}: {article.abstract[s.start:s.end]}" if s.label
                             else article.abstract[s.start:s.end] for s in article.sections)

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extractors.markup import normalise_text
+from extractors.markup import normalise_text, render_inline
 from extractors.pubmed_xml import PubmedParseError, parse_pubmed_xml
 from extractors.records import Article, CommentCorrection, Deletion, Section
 
@@ -234,7 +234,8 @@ def test_deleting_many_pmids_yields_one_deletion_each():
     assert list(parse_pubmed_xml(xml)) == [Deletion("1"), Deletion("2"), Deletion("3")]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.data())
 def test_a_truncated_file_raises_after_yielding_only_whole_records(records, data):
     raw = TRIALS.read_bytes()
@@ -244,6 +245,44 @@ def test_a_truncated_file_raises_after_yielding_only_whole_records(records, data
         for record in parse_pubmed_xml(raw[:cut]):
             seen.append(record)
     assert seen == records[:len(seen)]
+
+
+SECTION_WORDS = st.lists(st.one_of(
+    st.from_regex(r"[A-Za-zé]{1,8}", fullmatch=True), st.from_regex(r"[0-9]{1,3}(\.[0-9]{1,2})?",
+                                                                   fullmatch=True),
+    st.sampled_from(["(95%", "CI", ")", "&lt;", "≥", "–"])), min_size=1, max_size=12)
+MARKUP = st.sampled_from(["{}", "<b>{}</b>", "<i>{}</i>", "<sup>{}</sup>", "<sub>{}</sub>"])
+
+
+@st.composite
+def abstract_texts(draw) -> list[tuple[str, str, str]]:
+    """``(Label, NlmCategory, inner XML)`` of a few AbstractText elements with random markup."""
+    sections = []
+    for _ in range(draw(st.integers(1, 4))):
+        words = [draw(MARKUP).format(word) for word in draw(SECTION_WORDS)]
+        joiners = [draw(st.sampled_from([" ", "  ", "\n   ", ""])) for _ in words]
+        inner = "".join(joiner + word for joiner, word in zip(joiners, words, strict=True))
+        label = draw(st.sampled_from(["", "BACKGROUND", "METHODS", "RESULTS", "Conclusions"]))
+        sections.append((label, draw(st.sampled_from(["", "RESULTS", "UNASSIGNED"])), inner))
+    return sections
+
+
+@given(abstract_texts())
+def test_parsed_section_offsets_slice_back_to_each_rendered_section(sections):
+    texts = "".join(
+        f'<AbstractText Label="{label}" NlmCategory="{category}">{inner}</AbstractText>'
+        for label, category, inner in sections)
+    xml = (f"<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article>"
+           f"<Abstract>{texts}</Abstract></Article></MedlineCitation></PubmedArticle>"
+           f"</PubmedArticleSet>").encode()
+    [article] = parse_pubmed_xml(xml)
+    rendered = [render_inline(ET.fromstring(f"<t>{inner}</t>")) for _, _, inner in sections]
+    kept = [(label, category, text) for (label, category, _), text in
+            zip(sections, rendered, strict=True) if text]
+    assert [(s.label, s.category, article.abstract[s.start:s.end]) for s in article.sections] \
+        == kept
+    assert article.abstract.split("\n\n") == [
+        f"{label}: {text}" if label else text for label, _, text in kept]
 
 
 class _RepeatedRecords(io.RawIOBase):
@@ -308,8 +347,10 @@ def test_real_files_parse_with_the_right_number_of_records(real_xml_files):
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [pytest.param("einfo4.xml", "not a PubmedArticleSet (root is <eInfoResult>)", id="corrupt-einfo"),
-     pytest.param("esearch1.xml", "not a PubmedArticleSet (root is <eSearchResult>)", id="esearch")],
+    [pytest.param("einfo4.xml", "not a PubmedArticleSet (root is <eInfoResult>)",
+                  id="corrupt-einfo"),
+     pytest.param("esearch1.xml", "not a PubmedArticleSet (root is <eSearchResult>)",
+                  id="esearch")],
 )
 def test_real_non_pubmed_files_raise_one_line(shared_data, name, expected):
     path = shared_data / "biopython_entrez" / "Entrez" / name
@@ -347,7 +388,7 @@ def test_biopython_agrees_on_pmids_titles_and_publication_types(real_xml_files, 
         theirs = _read_with_biopython(path)
         ours = [a for a in parse_pubmed_xml(path) if isinstance(a, Article)]
         assert len(theirs) == len(ours), path.name
-        for entry, article in zip(theirs, ours):
+        for entry, article in zip(theirs, ours, strict=True):
             citation = entry["MedlineCitation"]
             assert str(citation["PMID"]) == article.pmid
             # Biopython keeps inline tags as text; without them the titles must agree.
