@@ -22,6 +22,8 @@ COMMANDS = (
     "import_",
     "digest",
     "deploy",
+    "pool",
+    "boundaries",
 )
 
 
