@@ -14,7 +14,6 @@ arm has no information on a ratio scale).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Sequence
@@ -28,6 +27,7 @@ from models.effect_sizes import (
     effect_from_counts,
     effect_from_interval,
     effect_from_log,
+    log_effect,
 )
 
 
@@ -74,7 +74,7 @@ class Study:
             raise PoolingError(f"study {self.id}: needs counts, a reported interval, or yi and vi")
         if self.has_counts:
             try:
-                effect_from_counts("RD", *counts)
+                log_effect("RD", *counts)
             except EffectSizeError as exc:
                 raise PoolingError(f"study {self.id}: {exc}") from None
 
@@ -97,6 +97,24 @@ class Study:
                  n_patients: int | None = None, entry_date: date | None = None) -> "Study":
         """A study given on the analysis scale (log RR, log OR or RD, and its variance)."""
         return cls(id, measure=measure, yi=yi, vi=vi, n_patients=n_patients, entry_date=entry_date)
+
+    @classmethod
+    def from_effect(cls, effect, *, entry_date: date | None = None) -> "Study | None":
+        """A study from an ``extractors.records.Effect`` (its ``pmid`` becomes the id).
+
+        Counts are used when the effect has all four; otherwise its reported RR, OR or RD with
+        a full interval. Returns ``None`` for an effect that failed its checks, a hazard ratio,
+        or a ratio without an interval: none of these can be pooled.
+        """
+        if not effect.passed_checks:
+            return None
+        if effect.has_counts:
+            return cls(str(effect.pmid), effect.treat_events, effect.treat_total, effect.ctrl_events,
+                       effect.ctrl_total, entry_date=entry_date)
+        reported = (effect.estimate, effect.ci_low, effect.ci_high)
+        if effect.measure not in MEASURES or None in reported:
+            return None
+        return cls.from_reported(str(effect.pmid), effect.measure, *reported, entry_date=entry_date)
 
     @property
     def has_counts(self) -> bool:
@@ -126,6 +144,13 @@ class Study:
     def can_give(self, measure: str) -> bool:
         """Whether this study has data on ``measure`` (before asking if it is estimable)."""
         return self.has_counts or self.measure == measure
+
+    def analysis_effect(self, measure: str) -> tuple[float, float, bool] | None:
+        """``(yi, vi, corrected)`` on ``measure``'s analysis scale, or ``None`` (see ``effect``)."""
+        if self.has_counts:
+            return log_effect(measure, *self.counts())
+        effect = self.effect(measure)
+        return None if effect is None else (effect.yi, effect.vi, effect.corrected)
 
     def effect(self, measure: str) -> EffectSize | None:
         """The study's effect on ``measure``, or ``None`` when it has none.
@@ -185,10 +210,10 @@ def effect_table(studies: Sequence[Study], measure: str) -> EffectTable:
         raise PoolingError(f"unknown measure {measure!r} (choose one of: {', '.join(MEASURES)})")
     check_unique(studies)
     used: list[Study] = []
-    effects: list[EffectSize] = []
+    effects: list[tuple[float, float, bool]] = []
     excluded: list[str] = []
     for study in studies:
-        effect = study.effect(measure)
+        effect = study.analysis_effect(measure)
         if effect is None:
             excluded.append(study.id)
         else:
@@ -197,9 +222,9 @@ def effect_table(studies: Sequence[Study], measure: str) -> EffectTable:
     return EffectTable(
         measure=measure,
         ids=tuple(s.id for s in used),
-        yi=np.array([e.yi for e in effects], dtype=float),
-        vi=np.array([e.vi for e in effects], dtype=float),
-        corrected=tuple(e.corrected for e in effects),
+        yi=np.array([e[0] for e in effects], dtype=float),
+        vi=np.array([e[1] for e in effects], dtype=float),
+        corrected=tuple(e[2] for e in effects),
         excluded=tuple(excluded),
         n_patients=total_patients(used),
     )
@@ -223,7 +248,3 @@ def combine_active_arms(id: str, active_arms: Sequence[tuple[int, int]],
     events = sum(e for e, _ in active_arms)
     total = sum(n for _, n in active_arms)
     return Study.from_counts(id, events, total, control[0], control[1], entry_date=entry_date)
-
-
-def is_finite(value: float | None) -> bool:
-    return value is not None and math.isfinite(value)

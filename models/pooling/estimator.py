@@ -12,12 +12,13 @@ Methods are found by name in ``METHODS``; an unknown name is an error that lists
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
-from models.effect_sizes import MEASURES, effect_from_log, is_double_zero
+from models.effect_sizes import MEASURES, is_double_zero
 from models.pooling.data import EffectTable, PoolingError, Study, check_unique, effect_table, total_patients
 from models.pooling.fixed import Tables, mantel_haenszel
 from models.pooling.heterogeneity import fixed_effect_heterogeneity
@@ -136,9 +137,9 @@ class Estimator:
 
     def _single(self, table: EffectTable) -> PoolResult:
         """k = 1: the study itself with its own Wald interval, labelled as such."""
-        effect = effect_from_log(self.measure, float(table.yi[0]), float(table.vi[0]), level=self.level)
-        interval = confidence_interval("wald", effect.yi, effect.se, level=self.level)
-        return self._result(table, theta=effect.yi, se=effect.se, low=interval.low,
+        theta, se = float(table.yi[0]), math.sqrt(float(table.vi[0]))
+        interval = confidence_interval("wald", theta, se, level=self.level)
+        return self._result(table, theta=theta, se=se, low=interval.low,
                             high=interval.high, p_value=interval.p_value,
                             statistic=interval.statistic, df=None, tau2=None, i2=None, h2=None,
                             q=None, q_p=None, pi=None, tau2_ci=(None, None), label=LABEL_SINGLE,

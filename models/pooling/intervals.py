@@ -22,7 +22,8 @@ import sys
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import norm, t as student_t
+from scipy.stats import norm
+from scipy.stats import t as student_t
 
 #: Interval methods by the name used in settings and on the command line.
 CI_METHODS = ("wald", "hksj", "hksj-adhoc")
