@@ -10,13 +10,14 @@ birth) and 40 to 120 women per trial, so 20 weeks accrue roughly the information
 requires. After every week the stratum is pooled the way rifwatch pools it, and we record
 whether a false flag has been raised by then:
 
-- naive MH: Mantel-Haenszel fixed effect with a Wald test at p < 0.05;
+- naive MH: Mantel-Haenszel fixed effect with a Wald test at p < 0.05, every week;
 - naive DL: DerSimonian-Laird random effects with a Wald test at p < 0.05 (the usual report);
 - naive lead: rifwatch's conventional lead estimate (REML, HKSJ with ad-hoc floor, fixed effect
-  at k = 2) at p < 0.05 — what ``crossed_significance`` reacts to;
-- TSA: the lead's z against the O'Brien-Fleming Lan-DeMets boundary at the information
-  fraction reached (``crossed_boundary``), with D²-adjusted information size;
-- LIL: the lead's z penalised by the law of the iterated logarithm (λ = 2) against 1.96.
+  at k = 2) — the ``crossed_significance`` flag;
+- TSA: the ``crossed_boundary`` flag: ``models.monitoring.stratum_state`` (O'Brien-Fleming
+  Lan-DeMets boundary, D²-adjusted information size, recomputed every week as TSA does) and
+  ``detect_changes``, exactly as the weekly flow runs them;
+- LIL: the same with the law-of-the-iterated-logarithm option (λ = 2).
 
 Prints each rate with its Monte-Carlo standard error ``sqrt(p (1 - p) / n)``.
 """
@@ -27,24 +28,20 @@ import argparse
 import json
 import math
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from scipy.stats import norm
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from models.lead import LeadEstimator  # noqa: E402
-from models.pooling import Estimator, Study, effect_table  # noqa: E402
-from models.pooling.tau2 import tau2_reml  # noqa: E402
-from models.sequential import boundaries, diversity, lil_statistic, required_information_size  # noqa: E402
+from models.monitoring import MonitoringSettings, StratumState, detect_changes, stratum_state  # noqa: E402
+from models.pooling import Estimator, Study  # noqa: E402
+from models.stratum import stratum_diversity  # noqa: E402
 
 CONTROL_RISK = 0.20          # config/monitoring.toml, live birth
 RELATIVE_EFFECT = 0.30       # config/monitoring.toml
 ALPHA = 0.05
-#: Grid for the boundary recursion in the simulation: 101 points stay within 1e-7 of the
-#: default grid on these looks (models/sequential.py measures 401 vs 6,001), and run 8x faster.
-SIM_GRID = 101
 APPROACHES = ("naive_mh", "naive_dl", "naive_lead", "tsa", "lil")
 
 
@@ -56,40 +53,37 @@ def simulate_trial(rng: np.random.Generator, week: int, tau2: float) -> Study:
                              int(rng.binomial(per_arm, CONTROL_RISK)), per_arm)
 
 
-def z_of(p_value: float, theta: float) -> float:
-    return math.copysign(float(norm.isf(max(p_value, 1e-300) / 2)), theta) if theta else 0.0
-
-
 def one_review(rng: np.random.Generator, weeks: int, tau2: float) -> dict[str, bool]:
-    """Whether each approach raised a false flag at any of ``weeks`` looks."""
+    """Whether each approach raised a false flag in any of ``weeks`` weekly runs.
+
+    Each week runs what rifwatch runs: the lead estimate of the studies so far, the stratum's
+    state (TSA, or LIL) from the cumulative lead results, and ``detect_changes`` against last
+    week's state. The naive approaches flag whenever their p-value drops below 0.05.
+    """
     lead = LeadEstimator(measure="RR", method="REML", ci="hksj-adhoc", tau2_interval=False)
-    naive = Estimator(measure="RR", method="DL", ci="wald", tau2_interval=False)
-    fixed = Estimator(measure="RR", method="MH", ci="wald")
+    naive_dl = Estimator(measure="RR", method="DL", ci="wald", tau2_interval=False)
+    naive_mh = Estimator(measure="RR", method="MH", ci="wald")
+    tsa = MonitoringSettings(alpha=ALPHA, tsa_alpha=ALPHA, control_risk=CONTROL_RISK,
+                             relative_effect=RELATIVE_EFFECT)
+    lil = replace(tsa, use_lil=True, lil_lambda=2.0)
     studies: list[Study] = []
+    steps = []
     flagged = dict.fromkeys(APPROACHES, False)
-    fractions: list[float] = []
-    zs: list[float] = []
+    before: dict[str, StratumState | None] = {"tsa": None, "lil": None}
     for week in range(1, weeks + 1):
         studies.append(simulate_trial(rng, week, tau2))
-        result = lead.fit(studies)
-        if not result.estimable:
-            continue
-        flagged["naive_lead"] |= bool(result.p_value < ALPHA)
-        dl = naive.fit(studies)
-        flagged["naive_dl"] |= bool(dl.estimable and dl.p_value < ALPHA)
-        mh = fixed.fit(studies)
-        flagged["naive_mh"] |= bool(mh.estimable and mh.p_value < ALPHA)
-        z = z_of(result.p_value, result.theta)
-        flagged["lil"] |= bool(abs(lil_statistic(z, 1 / result.se ** 2, 2.0)) >= norm.isf(ALPHA / 2))
-        table = effect_table(studies, "RR")
-        d2 = diversity(table.vi, tau2_reml(table.yi, table.vi)) if table.k >= 2 else 0.0
-        size = required_information_size(CONTROL_RISK, RELATIVE_EFFECT, alpha=ALPHA, diversity=d2)
-        # The information size moves with D²; earlier looks keep the fractions they had then.
-        fractions.append(max(result.n_patients / size, fractions[-1] if fractions else 0.0))
-        zs.append(z)
-    if fractions:
-        bounds = boundaries(fractions, ALPHA, "obf", grid_points=SIM_GRID)
-        flagged["tsa"] = bool(any(abs(z) >= b for z, b in zip(zs, bounds)))
+        steps.append(lead.fit(studies))
+        for name, estimator in (("naive_dl", naive_dl), ("naive_mh", naive_mh)):
+            result = estimator.fit(studies)
+            flagged[name] |= bool(result.estimable and result.p_value < ALPHA)
+        d2 = stratum_diversity(studies, "RR", "REML")
+        for name, settings in (("tsa", tsa), ("lil", lil)):
+            now = stratum_state(steps, settings, diversity=d2)
+            kinds = {event.kind for event in detect_changes(before[name], now, [studies[-1].id])}
+            if name == "tsa":
+                flagged["naive_lead"] |= "crossed_significance" in kinds
+            flagged[name] |= "crossed_boundary" in kinds
+            before[name] = now
     return flagged
 
 

@@ -80,6 +80,11 @@ class Estimator:
     tau2_interval: bool = True
 
     def __post_init__(self) -> None:
+        # Names are matched case-insensitively ("reml", "HKSJ"); the canonical spelling is kept.
+        for name, canonical in (("measure", str.upper), ("method", str.upper), ("ci", str.lower)):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, canonical(value.strip()))
         choose("measure", self.measure, MEASURES)
         choose("method", self.method, tuple(METHODS))
         choose("interval", self.ci, CI_METHODS)
@@ -129,7 +134,7 @@ class Estimator:
         pi = fit.prediction
         tau2_ci = fit.tau2_interval or (None, None)
         return self._result(
-            table, theta=fit.theta, se=interval.se, low=interval.low, high=interval.high,
+            table.ids, table.excluded, table.n_patients, theta=fit.theta, se=interval.se, low=interval.low, high=interval.high,
             p_value=interval.p_value, statistic=interval.statistic, df=interval.df,
             tau2=fit.tau2, i2=het.i2, h2=het.h2, q=het.q, q_p=het.p_value,
             pi=pi, tau2_ci=tau2_ci, label=LABEL_RANDOM if self.is_random else LABEL_FIXED,
@@ -139,7 +144,8 @@ class Estimator:
         """k = 1: the study itself with its own Wald interval, labelled as such."""
         theta, se = float(table.yi[0]), math.sqrt(float(table.vi[0]))
         interval = confidence_interval("wald", theta, se, level=self.level)
-        return self._result(table, theta=theta, se=se, low=interval.low,
+        return self._result(table.ids, table.excluded, table.n_patients, theta=theta, se=se,
+                            low=interval.low,
                             high=interval.high, p_value=interval.p_value,
                             statistic=interval.statistic, df=None, tau2=None, i2=None, h2=None,
                             q=None, q_p=None, pi=None, tau2_ci=(None, None), label=LABEL_SINGLE,
@@ -166,18 +172,17 @@ class Estimator:
         by_id = {s.id: s for s in studies}
         keep = np.array([not is_double_zero(*by_id[i].counts()) for i in table.ids], dtype=bool)
         het = fixed_effect_heterogeneity(table.yi[keep], table.vi[keep], center=pooled.theta)
-        used_studies = [s for s, keep in zip(studies, used) if keep]
-        mh_table = EffectTable(self.measure, ids, table.yi, table.vi, table.corrected, excluded,
-                               total_patients(used_studies))
+        n_patients = total_patients([s for s, keep in zip(studies, used) if keep])
         return self._result(
-            mh_table, theta=pooled.theta, se=pooled.se, low=interval.low, high=interval.high,
+            ids, excluded, n_patients, theta=pooled.theta, se=pooled.se, low=interval.low, high=interval.high,
             p_value=interval.p_value, statistic=interval.statistic, df=None, tau2=None,
             i2=het.i2 if het else None, h2=het.h2 if het else None, q=het.q if het else None,
             q_p=het.p_value if het else None, pi=None, tau2_ci=(None, None), label=LABEL_FIXED,
             q_df=het.df if het else None,
         )
 
-    def _result(self, table: EffectTable, *, theta: float, se: float, low: float, high: float,
+    def _result(self, ids: tuple[str, ...], excluded: tuple[str, ...], n_patients: int | None, *,
+                theta: float, se: float, low: float, high: float,
                 p_value: float, statistic: float, df: int | None, tau2: float | None,
                 i2: float | None, h2: float | None, q: float | None, q_p: float | None,
                 pi: tuple[float, float] | None, tau2_ci: tuple[float | None, float | None],
@@ -185,16 +190,16 @@ class Estimator:
         scale = self.measure
         return PoolResult(
             measure=self.measure, method=self.method, ci_method=ci_method or self.ci,
-            k=table.k, n_patients=table.n_patients,
+            k=len(ids), n_patients=n_patients,
             estimate=to_reporting_scale(scale, theta),
             ci_low=to_reporting_scale(scale, low), ci_high=to_reporting_scale(scale, high),
             p_value=p_value, tau2=tau2, i2=i2,
             pi_low=to_reporting_scale(scale, pi[0]) if pi else None,
             pi_high=to_reporting_scale(scale, pi[1]) if pi else None,
             theta=theta, se=se, statistic=statistic, df=df, q=q,
-            q_df=q_df if q_df is not None else (table.k - 1 if q is not None else None),
+            q_df=q_df if q_df is not None else (len(ids) - 1 if q is not None else None),
             q_p_value=q_p, h2=h2, tau2_ci_low=tau2_ci[0], tau2_ci_high=tau2_ci[1],
-            level=self.level, label=label, study_ids=table.ids, excluded_ids=table.excluded,
+            level=self.level, label=label, study_ids=ids, excluded_ids=excluded,
         )
 
 

@@ -1,6 +1,6 @@
 """The false-flag simulation: monitoring holds the rate at alpha, naive weekly testing does not.
 
-Slow (about a minute); run with ``pytest -m slow tests/scripts``. The full figures in
+Slow (two to three minutes); run with ``pytest -m slow tests/scripts``. The full figures in
 docs/statistics.md come from ``python scripts/simulate_false_flags.py --replicates 4000``.
 """
 
@@ -23,7 +23,7 @@ def load_script():
 
 @pytest.mark.slow
 def test_monitoring_keeps_false_flags_at_alpha_while_naive_testing_does_not():
-    report = load_script().run(replicates=600, weeks=20, seed=7, tau2=0.0)
+    report = load_script().run(replicates=400, weeks=20, seed=7, tau2=0.0)
     rates = report["rates"]
     alpha = report["alpha"]
     tsa, naive = rates["tsa"], rates["naive_mh"]

@@ -34,6 +34,11 @@ def test_unknown_names_list_the_choices(setting, value, listed):
     assert listed in str(info.value) and "\n" not in str(info.value)
 
 
+def test_names_are_matched_without_regard_to_case():
+    estimator = Estimator(measure="rr", method="reml", ci="HKSJ-adhoc")
+    assert (estimator.measure, estimator.method, estimator.ci) == ("RR", "REML", "hksj-adhoc")
+
+
 def test_registries_hold_the_issue_methods():
     assert {"FE", "MH", "DL", "REML", "PM"} <= set(METHODS)
     assert CI_METHODS == ("wald", "hksj", "hksj-adhoc")
