@@ -14,6 +14,8 @@ reasons for them, are in docs/statistics.md; in short:
   estimated in any useful sense and HKSJ has one degree of freedom (t quantile 12.7), so the
   lead is the fixed-effect estimate — Mantel-Haenszel when every study has counts, else inverse
   variance — with its Wald interval and a note saying so.
+- **Failure.** Should the configured τ² estimator fail (a Paule-Mandel τ² beyond its search
+  range), the lead uses DerSimonian-Laird, which always has a value, and says so in its note.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from models.effect_sizes import MEASURES
-from models.pooling import Estimator, PoolResult, Study, effect_table
+from models.pooling import Estimator, PoolingError, PoolResult, Study, effect_table
 from models.pooling.data import check_unique
 from models.pooling.estimator import METHODS, choose
 
@@ -116,5 +118,12 @@ class LeadEstimator:
             return replace(result, note="inverse-variance fixed effect: a study has no 2x2 counts "
                                         "for Mantel-Haenszel")
         ci = "wald" if self.method == "MH" else self.ci
-        return self._estimator(self.method, ci).fit(studies)
+        try:
+            return self._estimator(self.method, ci).fit(studies)
+        except PoolingError as exc:
+            if not is_random or self.method == "DL":
+                raise
+            # A weekly run must not stop on one stratum: DerSimonian-Laird always has a value.
+            result = self._estimator("DL", ci).fit(studies)
+            return replace(result, note=f"DerSimonian-Laird τ²: {self.method} failed ({exc})")
 

@@ -10,7 +10,9 @@ numbers are checked against it (docs/statistics.md):
 - REML and ML: Fisher scoring from ``max(0, HE)``, halving a step that would go below 0,
   stopping when τ² changes by at most 1e-5 (metafor's ``threshold``), at most 100 iterations.
   Afterwards metafor compares the likelihood at τ² = 0 with the one reached and returns 0 when
-  the start point was better by more than ``eps^0.25``; so do we.
+  the start point was better by more than ``eps^0.25``; so do we. Where metafor stops with
+  "did not converge" (a maximum at τ² = 0 approached too slowly), we solve the score equation
+  instead (``_score_root``).
 - Paule-Mandel: the τ² at which the generalised Q equals k - 1, found by Brent's method over
   [0, 100] at ``uniroot``'s tolerance, exactly as metafor does (``rootfind``).
 
@@ -106,14 +108,41 @@ def _fisher_scoring(yi: np.ndarray, vi: np.ndarray, restricted: bool) -> float:
         tau2 = tau2 + step
         change = abs(old - tau2)
         if iterations > MAX_ITERATIONS:
-            name = "REML" if restricted else "ML"
-            raise PoolingError(f"{name} Fisher scoring did not converge in {MAX_ITERATIONS} iterations")
+            return _score_root(yi, vi, restricted)
     # metafor's guard against a local maximum: keep τ² = 0 if its likelihood is clearly higher.
     if tau2 > FISHER_THRESHOLD:
         ll0 = _log_likelihood(yi, vi, 0.0, restricted)
         if ll0 - _log_likelihood(yi, vi, tau2, restricted) > R_DEFAULT_TOL:
             tau2 = 0.0
     return max(0.0, tau2)
+
+
+def _score(yi: np.ndarray, vi: np.ndarray, tau2: float, restricted: bool) -> float:
+    """The derivative of the (restricted) log-likelihood in τ², up to a positive factor."""
+    w = 1.0 / (vi + tau2)
+    sw = np.sum(w)
+    resid = w * (yi - np.sum(w * yi) / sw)
+    trace = sw - np.sum(w * w) / sw if restricted else sw
+    return float(np.sum(resid * resid) - trace)
+
+
+def _score_root(yi: np.ndarray, vi: np.ndarray, restricted: bool) -> float:
+    """The likelihood's maximum where Fisher scoring crawls and metafor gives up.
+
+    This happens when the maximum lies at or next to τ² = 0: the steps shrink geometrically
+    and 100 iterations do not reach the 1e-5 threshold (metafor stops with "did not converge").
+    A weekly run cannot stop there, so we solve the score equation instead: τ² = 0 when the
+    score at 0 is not positive, else the root of the score, bracketed by doubling.
+    """
+    if _score(yi, vi, 0.0, restricted) <= 0:
+        return 0.0
+    upper = max(1.0, float(np.max(vi)))
+    while _score(yi, vi, upper, restricted) > 0:
+        upper *= 2
+        if upper > 1e6:
+            name = "REML" if restricted else "ML"
+            raise PoolingError(f"{name} τ² has no finite maximum")
+    return brent_root(lambda t: _score(yi, vi, t, restricted), 0.0, upper, tol=1e-12, maxiter=1000)
 
 
 def tau2_reml(yi: np.ndarray, vi: np.ndarray) -> float:

@@ -58,3 +58,11 @@ def test_configured_mh_falls_back_to_inverse_variance_without_counts():
     studies = COUNTS + [Study.from_reported("r", "RR", 1.3, 0.9, 1.9)]
     lead = LeadEstimator(method="MH").fit(studies)
     assert lead.method == "FE" and "no 2x2 counts" in lead.note
+
+
+def test_a_failing_tau2_estimator_falls_back_to_dersimonian_laird():
+    # Log RRs this far apart put the Paule-Mandel tau2 beyond its search range of [0, 100].
+    studies = [Study.from_log("1", "RR", -30.0, 0.01), Study.from_log("2", "RR", 30.0, 0.01),
+               Study.from_log("3", "RR", 0.0, 0.01)]
+    lead = LeadEstimator(method="PM").fit(studies)
+    assert lead.method == "DL" and "PM failed" in lead.note
