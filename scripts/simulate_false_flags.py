@@ -32,10 +32,16 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from models.lead import LeadEstimator  # noqa: E402
-from models.monitoring import MonitoringSettings, StratumState, detect_changes, stratum_state  # noqa: E402
+from models.monitoring import (  # noqa: E402
+    MonitoringSettings,
+    StratumState,
+    detect_changes,
+    stratum_state,
+)
 from models.pooling import Estimator, Study  # noqa: E402
 from models.stratum import stratum_diversity  # noqa: E402
 
