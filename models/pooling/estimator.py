@@ -134,7 +134,8 @@ class Estimator:
         tau2_ci = fit.tau2_interval or (None, None)
         return self._result(
             table.ids, table.excluded, table.n_patients, theta=fit.theta, se=interval.se,
-            low=interval.low, high=interval.high, p_value=interval.p_value, statistic=interval.statistic, df=interval.df,
+            low=interval.low, high=interval.high, p_value=interval.p_value,
+            statistic=interval.statistic, df=interval.df,
             tau2=fit.tau2, i2=het.i2, h2=het.h2, q=het.q, q_p=het.p_value,
             pi=fit.prediction, tau2_ci=tau2_ci, label=LABEL_RANDOM if self.is_random else LABEL_FIXED,
         )
