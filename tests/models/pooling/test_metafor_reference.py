@@ -143,3 +143,28 @@ def test_every_fit_carries_its_r_call():
         for result in case["results"].values():
             assert result["effects"]["call"].startswith("escalc(")
             assert all(f["call"].startswith(("res <- rma.uni(", "rma.mh(")) for f in result["fits"])
+
+
+@pytest.mark.eval
+def test_print_agreement_figures():
+    """The largest relative deviation from metafor per quantity (``./dev eval tests/models/pooling``)."""
+    names = {"beta": "theta", "se": "se", "pval": "p_value", "tau2": "tau2", "I2": "i2", "QE": "q",
+             "tau2.ub": "tau2_ci_high"}
+    worst = dict.fromkeys(names, 0.0)
+    fits = 0
+    for case in REFERENCE["cases"]:
+        studies = [study(s) for s in case["studies"]]
+        for measure, result in case["results"].items():
+            for fit in result["fits"]:
+                if fit.get("beta") is None:
+                    continue
+                ours = Estimator(measure=measure, method=fit["method"], ci=INTERVALS[fit["test"]]).fit(studies)
+                fits += 1
+                for theirs_key, our_key in names.items():
+                    theirs, value = fit.get(theirs_key), getattr(ours, our_key)
+                    if theirs and value is not None and not (fit["method"] in ("FE", "MH") and theirs_key == "tau2"):
+                        worst[theirs_key] = max(worst[theirs_key], abs(value - theirs) / abs(theirs))
+    print(f"\n{fits} metafor fits; largest relative deviation per quantity:")
+    for key, value in worst.items():
+        print(f"  {key:<8} {value:.1e}")
+    assert max(worst.values()) < REL
