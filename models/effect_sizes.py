@@ -128,6 +128,32 @@ def effect_from_log(measure: str, yi: float, vi: float, *, level: float = 0.95,
     return EffectSize(measure, yi, vi, yi, low, high, p, corrected)
 
 
+def peto_from_counts(te: int, tn: int, ce: int, cn: int, *, level: float = 0.95) -> EffectSize | None:
+    """Peto's one-step odds ratio, ``exp((O - E) / V)`` with variance ``1 / V``.
+
+    RevMan offers it for rare events; it needs no zero-cell correction. ``None`` when the
+    hypergeometric variance is zero (no events, or all events, in both arms together).
+
+    Examples
+    --------
+    O - E = 1 - 20*6/40 = -2 and V = 20*20*6*34 / (40*40*39) = 1.3077, so log OR = -1.529:
+
+    >>> e = peto_from_counts(1, 20, 5, 20)
+    >>> round(e.estimate, 3), round(e.ci_low, 3), round(e.ci_high, 3)
+    (0.217, 0.039, 1.203)
+    """
+    _check_counts(te, tn, ce, cn)
+    n = tn + cn
+    events = te + ce
+    if n < 2:
+        return None
+    v = tn * cn * events * (n - events) / (n * n * (n - 1))
+    if v <= 0:
+        return None
+    yi = (te - tn * events / n) / v
+    return effect_from_log("OR", yi, 1 / v, level=level)
+
+
 def effect_from_interval(measure: str, estimate: float, ci_low: float, ci_high: float, *,
                          level: float = 0.95) -> EffectSize:
     """An effect whose standard error is recovered from a reported interval.

@@ -1,0 +1,522 @@
+"""Find a trial's arms: which group got the therapy, which is the comparator, and how big each was.
+
+An abstract names its arms in a few ways: "the G-CSF group", "randomized to EST (n = 66) or no
+scratch (n = 51)", "group A received PBMC ... group B (control)", or simply "placebo". Each arm
+gets a role (``treatment`` or ``control``), the kind of control (``placebo``, ``saline``, ``sham``,
+``no_treatment``, ``standard_care``, ``control``), the group size when printed, and the *keys*:
+lower-case words whose mention in a later sentence refers to the arm ("g-csf", "control").
+
+Comparisons are one per active arm against one comparator; a placebo (or saline, or sham) arm is
+preferred as the comparator over no treatment, as a blinded comparison is the cleaner one.
+
+Examples
+--------
+>>> arms = find_arms("117 women were randomized to EST (n = 66) or no scratch (n = 51).")
+>>> [(a.role, a.name, a.size) for a in arms]
+[('treatment', 'EST', 66), ('control', 'no scratch', 51)]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+from extractors.numbers import INT, parse_int
+
+#: Words that make a group a comparator, with the kind of comparator. Order matters: the first
+#: kind found names the arm ("placebo (saline)" is a placebo arm). Source: CONSORT comparator
+#: wording as RIF trials print it (placebo, saline, sham, no treatment, standard care).
+CONTROL_CUES: tuple[tuple[str, str], ...] = (
+    ("placebo", r"placebos?|dummy"),
+    ("sham", r"sham|mock(?:\s+\w+)?"),
+    ("saline", r"(?:normal\s+)?saline|NaCl|vehicle|(?:embryo\s+)?culture\s+medi(?:um|a)(?:\s+alone)?|medium\s+alone"),
+    ("no_treatment", r"(?:no|without)[\s-]+(?:any\s+|additional\s+|further\s+)?(?:treatment|intervention|therapy|"
+                     r"scratch(?:ing)?|endometrial\s+(?:scratch(?:ing)?|injury)|injury|infusion|injection|adjuvants?|"
+                     r"anticoagula\w+|supplementa\w+|(?:pre)?medication|pretreatment|\w+\s+(?:treatment|infusion|injection))"
+                     r"|untreated|non-?treated|nothing|expectant(?:\s+management)?"),
+    ("standard_care", r"(?:standard|usual|routine|conventional)\s+(?:care|treatment|management|protocol|practice)"),
+    ("control", r"controls?(?![\w-])|comparison|reference|non-?intervention"),
+)
+_CONTROL_RE = re.compile("|".join(f"(?P<{kind}>{pat})" for kind, pat in CONTROL_CUES), re.IGNORECASE)
+#: A comparator kind that is blinded is preferred as the comparison's control.
+_PREFERRED_CONTROL = {"placebo": 0, "sham": 1, "saline": 2, "control": 3, "standard_care": 4, "no_treatment": 5}
+#: Generic names of the active arm.
+_TREATMENT_WORDS = re.compile(r"^(?:intervention|treatment|treated|study|experimental|active|case|test|trial)$",
+                              re.IGNORECASE)
+#: Words that start or pad a noun phrase and say nothing about which arm it is.
+_STOP = frozenset("""
+a an the in of and or to for with both two three four each all either between among within versus vs
+was were who which that those these their this its received receive receiving given underwent
+randomized randomised randomly allocated assigned divided into women patients participants subjects
+couples group groups arm arms cohort other same age per same total whole
+""".split())
+
+_LABEL = r"(?:[A-D]|I{1,3}|IV|[1-4])(?![\w])"
+_GROUP_RE = re.compile(
+    rf"(?P<letter>(?i:group|arm))\s(?P<label>{_LABEL})"
+    r"|(?P<mods>(?:(?:[\w+/\u00b5\u03bc-]|\.(?=\w))+[ ]){1,5}?)(?P<noun>groups?|arms?)(?![\w])"
+    rf"(?!\s{_LABEL})"
+)
+_SIZE_AFTER = re.compile(rf"\s*[\(\[,]?\s*(?:[nN]\s?=\s?(?P<n>{INT})|(?P<n2>{INT})\s+(?:women|patients|participants|couples|subjects))\s*[\)\]]?")
+_SIZE_BEFORE = re.compile(
+    rf"(?P<n>{INT})\s+(?:(?:women|patients|participants|couples|subjects|cases)\s+)?"
+    r"(?:(?:were|was)\s+)?(?:(?:randomi[sz]ed|allocated|assigned|included|enrolled)\s+)?(?:in|into|to)\s+(?:the\s+)?$"
+)
+_ALLOC_RE = re.compile(
+    r"(?:randomi[sz]ed|randomly\s+(?:allocated|assigned|divided)|allocated|assigned|divided)\s+"
+    r"(?:(?:\w+\s+){0,3}?)(?:to|into|in)\s+(?:receive\s+|either\s+|undergo\s+|two\s+groups?\s*:?\s*|three\s+groups?\s*:?\s*)*"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Arm:
+    """One arm of a trial.
+
+    ``keys`` are the lower-case words that refer to this arm in later sentences; ``name`` is the
+    arm as first printed. ``size`` is the number randomised (or analysed) when the text gives it.
+    """
+
+    name: str
+    role: str
+    control_kind: str | None = None
+    size: int | None = None
+    start: int = -1
+    keys: tuple[str, ...] = ()
+    therapy: str | None = None
+    order: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class ArmMention:
+    """A mention of arm number ``arm`` at ``text[start:end]``."""
+
+    arm: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArmsHint:
+    """Words for the intervention and comparator when the caller knows them (e.g. a registry entry)."""
+
+    intervention: str
+    comparator: str
+
+
+@dataclass
+class _Candidate:
+    name: str
+    start: int
+    size: int | None = None
+    letter: str | None = None
+    role: str | None = None
+    control_kind: str | None = None
+    therapy: str | None = None
+    keys: set[str] = field(default_factory=set)
+    order: int | None = None  # where the trial lists this arm (allocation or "(n = k)")
+
+
+def control_kind(phrase: str) -> str | None:
+    """The kind of comparator ``phrase`` names, or ``None`` if it names none.
+
+    Examples
+    --------
+    >>> control_kind("normal saline"), control_kind("no scratch"), control_kind("G-CSF")
+    ('saline', 'no_treatment', None)
+    """
+    kinds = set()
+    for m in _CONTROL_RE.finditer(phrase):
+        # "placebo-controlled" describes the trial, not an arm
+        if m.lastgroup == "control" and re.search(r"-\s*$", phrase[: m.start()]):
+            continue
+        kinds.add(m.lastgroup)
+    if not kinds:
+        return None
+    # "saline placebo" is a placebo arm: the most specific comparator wins.
+    return min(kinds, key=lambda k: _PREFERRED_CONTROL[k])
+
+
+def _clean(phrase: str, tail: bool = False) -> str:
+    """Drop padding words; with ``tail``, keep only the run of content words at the end."""
+    words = phrase.strip(" ,;:()[]").split()
+    while words and words[-1].lower() in _STOP:
+        words.pop()
+    if tail:
+        kept: list[str] = []
+        for word in reversed(words):
+            if word.lower() in _STOP or word.lower() in _VERBS or len(kept) == 4:
+                break
+            kept.insert(0, word)
+        return " ".join(kept)
+    while words and words[0].lower() in _STOP:
+        words.pop(0)
+    return " ".join(words)
+
+
+#: Words that end a group name when read backwards from "group" ("higher in the G-CSF group").
+_VERBS = frozenset("""
+higher lower greater smaller more less increased decreased improved reduced similar significantly
+significant compared observed found seen reported than whereas while but however respectively
+""".split())
+
+
+@lru_cache(maxsize=64)
+def _therapy_regex(therapy: str | None) -> tuple[re.Pattern | None, dict[str, str]]:
+    """One regex for the words of ``therapy`` (or every configured therapy), and term -> id."""
+    from config.schema import default_config
+
+    config = default_config()
+    chosen = [config.therapy(therapy)] if therapy else list(config.therapies)
+    owner: dict[str, str] = {}
+    cased, uncased = [], []
+    for t in chosen:
+        for term in t.phrases + t.brands:
+            owner[term.lower()] = t.id
+            uncased.append(term)
+        for term in t.abbreviations + t.typos:
+            owner[term.lower()] = t.id
+            cased.append(term)
+    if not owner:
+        return None, owner
+    parts = [re.escape(w).replace(r"\ ", r"[\s-]+") for w in sorted(uncased, key=len, reverse=True)]
+    cparts = [re.escape(w) for w in sorted(cased, key=len, reverse=True)]
+    body = "|".join(filter(None, ["(?i:" + "|".join(parts) + ")" if parts else "", "|".join(cparts)]))
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w])"), owner
+
+
+def _hint_keys(words: str) -> set[str]:
+    """Salient words of a hint: names, abbreviations and content words, lower-cased."""
+    tokens = re.findall(r"[A-Za-z\u00b5\u03bc][\w+.\u00b5\u03bc-]*", words)
+    keys = {t.lower().strip(".") for t in tokens if t.lower() not in _STOP and len(t) > 1}
+    return keys - _GENERIC_HINT
+
+
+_GENERIC_HINT = frozenset("""
+mg kg ml dose doses daily day days week weeks group groups patients women therapy treatment plus
+alone only standard usual care received receiving given study intervention administration
+""".split())
+
+
+def find_arms(text: str, therapy: str | None = None, hint: ArmsHint | None = None) -> list[Arm]:
+    """The arms of the trial an abstract describes, in the order they are first named.
+
+    Parameters
+    ----------
+    text
+        The normalised abstract.
+    therapy
+        A therapy id from ``config/therapies.toml``; its words mark the active arm. Without it,
+        every configured therapy's words do.
+    hint
+        The intervention and comparator as the caller knows them; their words then decide roles.
+    """
+    candidates = _group_phrases(text) + _allocation_phrases(text) + _sized_phrases(text)
+    # Without a therapy id, a bare therapy word ("hCG" of the trigger) does not make an arm;
+    # only named groups and allocations do.
+    regex, owner = _therapy_regex(therapy) if therapy else (None, {})
+    if regex is not None:
+        for m in regex.finditer(text):
+            if re.search(r"(?:\bno|\bwithout|\bnon)[\s-]+$", text[max(0, m.start() - 9):m.start()]):
+                neg = re.search(r"(?:\bno|\bwithout|\bnon)[\s-]+$", text[max(0, m.start() - 9):m.start()])
+                start = m.start() - len(neg.group(0))
+                candidates.append(_Candidate(text[start:m.end()], start, role="control",
+                                             control_kind="no_treatment"))
+                continue
+            candidates.append(_Candidate(m.group(0), m.start(), therapy=owner.get(m.group(0).lower()),
+                                         role="treatment"))
+    for m in _CONTROL_RE.finditer(text):
+        kind = m.lastgroup
+        phrase = m.group(0)
+        if re.match(r"-\s?control", text[m.end():m.end() + 10]):
+            continue  # "placebo-controlled" describes the trial
+        if kind == "control" and (text[m.end():m.end() + 1] == "-" or text[max(0, m.start() - 1):m.start()] == "-"):
+            continue
+        if kind == "control" and re.match(r"\s*(?:group|arm)s?\b|s\b", text[m.end():m.end() + 7]) is None \
+                and not re.match(r"controls\b", phrase, re.IGNORECASE) \
+                and not re.search(r"(?:with|versus|vs\.?|than|to)\s+(?:the\s+)?$", text[max(0, m.start() - 12):m.start()]):
+            continue  # "control of bleeding", "controlled": not an arm
+        candidates.append(_Candidate(phrase, m.start(), role="control", control_kind=kind))
+    if hint is not None:
+        _apply_hint(candidates, text, hint)
+    return _merge(candidates, text)
+
+
+def _group_phrases(text: str) -> list[_Candidate]:
+    found = []
+    for m in _GROUP_RE.finditer(text):
+        if m.group("letter"):
+            label = m.group("label")
+            cand = _Candidate(f"group {label}", m.start(), letter=label.upper())
+            cand.keys.add(f"group {label.lower()}")
+            cand.size = _size_after(text, m.end())
+            if cand.size is not None:
+                cand.order = cand.start
+            _define_letter_group(cand, text, m.end())
+            found.append(cand)
+            continue
+        mods = m.group("mods")
+        # "the PBMC and control groups": one phrase naming two arms
+        pieces = re.split(r"\s*(?:,|\band\b|\bor\b|\bversus\b|\bvs\.?)\s*", mods)
+        offset = m.start("mods")
+        for piece in pieces:
+            name = _clean(piece, tail=True)
+            if not name or name.lower() in _STOP or re.fullmatch(r"[\d.,%]+", name):
+                continue
+            pos = text.find(name, offset, m.end())
+            cand = _Candidate(name, pos if pos >= 0 else m.start())
+            if len(pieces) == 1 or piece is pieces[-1]:
+                cand.size = _size_after(text, m.end())
+            found.append(cand)
+    return found
+
+
+def _size_after(text: str, end: int) -> int | None:
+    m = _SIZE_AFTER.match(text, end, min(len(text), end + 25))
+    if not m:
+        return None
+    return parse_int(m.group("n") or m.group("n2"))
+
+
+def _allocation_phrases(text: str) -> list[_Candidate]:
+    """Arms listed after "randomized to": "EST (n = 66) or no scratch (n = 51)"."""
+    found = []
+    for m in _ALLOC_RE.finditer(text):
+        stop = re.search(r"\.\s|;\s(?![^()\[\]]*[\)\]])|\bto\s+(?:evaluate|assess|compare|determine|investigate)\b",
+                         text[m.end():m.end() + 250])
+        window_end = m.end() + (stop.start() if stop else min(250, len(text) - m.end()))
+        span = text[m.end():window_end]
+        pieces = re.split(r"\s*(?:,\s*(?:and|or)?|\band\b|\bor\b|\bversus\b|\bvs\.?)\s+", span)
+        offset = m.end()
+        for piece in pieces:
+            sized = re.match(rf"(?P<name>[^()\[\]]{{1,60}}?)\s*[\(\[](?P<abbr>[^()\[\];,]{{1,15}}[;,])?\s*[nN]\s?=\s?(?P<n>{INT})\s*[\)\]]", piece)
+            if not sized:
+                continue
+            name = _clean(re.sub(r"\b(?:groups?|arms?)\b", "", sized.group("name")))
+            if not name:
+                continue
+            pos = text.find(sized.group("name"), offset, window_end)
+            cand = _Candidate(name, pos if pos >= 0 else offset, size=parse_int(sized.group("n")))
+            cand.order = cand.start
+            if sized.group("abbr"):
+                cand.keys.add(sized.group("abbr")[:-1].strip().lower())
+            found.append(cand)
+            if pos >= 0:
+                offset = pos + len(sized.group("name"))
+    return found
+
+
+_SIZED_RE = re.compile(rf"(?P<name>(?:[\w+/\u00b5\u03bc%-]+[ ]?){{1,4}}?)\s*[\(\[]\s*[nN]\s?=\s?(?P<n>{INT})\s*[\)\]]")
+
+
+def _sized_phrases(text: str) -> list[_Candidate]:
+    """Arms printed with their size: "subcutaneous G-CSF (n = 60)"."""
+    found = []
+    for m in _SIZED_RE.finditer(text):
+        name = _clean(m.group("name"), tail=True)
+        if name:
+            cand = _Candidate(name, m.start("name"), size=parse_int(m.group("n")))
+            cand.order = cand.start
+            found.append(cand)
+    return found
+
+
+def _define_letter_group(cand: _Candidate, text: str, end: int) -> None:
+    """Give "group A" the role its definition states ("group A received G-CSF", "group B (control)")."""
+    window = text[end:end + 120]
+    stop = re.search(r"[;.]\s|\bgroup\s[A-D1-4]\b|\band\s(?:the\s)?(?:other|second)\b", window, re.IGNORECASE)
+    window = window[: stop.start()] if stop else window
+    kind = control_kind(window)
+    regex, owner = _therapy_regex(None)
+    therapy_hit = regex.search(window) if regex is not None else None
+    if kind and (not therapy_hit or window.find(therapy_hit.group(0)) > (_CONTROL_RE.search(window).start())):
+        cand.role, cand.control_kind = "control", kind
+    elif therapy_hit:
+        cand.role, cand.therapy = "treatment", owner.get(therapy_hit.group(0).lower())
+        cand.keys.add(therapy_hit.group(0).lower())
+
+
+def _apply_hint(candidates: list[_Candidate], text: str, hint: ArmsHint) -> None:
+    treat_keys, ctrl_keys = _hint_keys(hint.intervention), _hint_keys(hint.comparator)
+    shared = treat_keys & ctrl_keys
+    treat_keys, ctrl_keys = treat_keys - shared, ctrl_keys - shared
+    for cand in candidates:
+        words = set(_hint_keys(cand.name))
+        t, c = len(words & treat_keys), len(words & ctrl_keys)
+        if t > c:
+            cand.role, cand.control_kind = "treatment", None
+        elif c > t:
+            cand.role = "control"
+            cand.control_kind = cand.control_kind or control_kind(hint.comparator) or "control"
+        else:
+            cand.role = None
+    # The hint's own words are arms even when the text never says "group".
+    for keys, role in ((treat_keys, "treatment"), (ctrl_keys, "control")):
+        for key in sorted(keys):
+            m = re.search(rf"(?<![\w-]){re.escape(key)}(?![\w])", text, re.IGNORECASE)
+            if m:
+                cand = _Candidate(m.group(0), m.start(), role=role)
+                if role == "control":
+                    cand.control_kind = control_kind(hint.comparator) or "control"
+                candidates.append(cand)
+
+
+def _terms_in(name: str, therapy: str | None) -> set[str]:
+    """Every word of ``therapy`` inside ``name`` ("intrauterine hCG" -> {"intrauterine hcg", "hcg"})."""
+    regex, owner = _therapy_regex(therapy)
+    if regex is None or therapy is None:
+        return set()
+    found = set()
+    lowered = name.lower()
+    for term, tid in owner.items():
+        if tid == therapy and re.search(rf"(?<![\w-]){re.escape(term)}(?![\w])", lowered):
+            found.add(term)
+    return found
+
+
+def _role(cand: _Candidate) -> None:
+    if cand.role:
+        return
+    kind = control_kind(cand.name)
+    if kind:
+        cand.role, cand.control_kind = "control", kind
+        return
+    regex, owner = _therapy_regex(None)
+    hit = regex.search(cand.name) if regex is not None else None
+    if hit:
+        cand.role, cand.therapy = "treatment", owner.get(hit.group(0).lower())
+        cand.keys |= _terms_in(cand.name, cand.therapy)
+    elif _TREATMENT_WORDS.match(cand.name):
+        cand.role = "treatment"
+
+
+def _merge(candidates: list[_Candidate], text: str) -> list[Arm]:
+    """Fold the candidate phrases into arms: one per control kind, one per active identity."""
+    for cand in candidates:
+        _role(cand)
+        cand.keys.add(cand.name.lower())
+    candidates = [c for c in candidates if c.role in ("treatment", "control")]
+    candidates.sort(key=lambda c: c.start)
+    arms: list[_Candidate] = []
+    for cand in candidates:
+        target = _same_arm(arms, cand)
+        if target is None:
+            arms.append(cand)
+            continue
+        target.keys |= cand.keys
+        if target.size is None:
+            target.size = cand.size
+        if target.therapy is None:
+            target.therapy = cand.therapy
+        if target.order is None:
+            target.order = cand.order
+    # Generic active names ("intervention group", "study group") join the one active arm.
+    active = [a for a in arms if a.role == "treatment"]
+    generic = [a for a in active if _TREATMENT_WORDS.match(a.name)]
+    specific = [a for a in active if not _TREATMENT_WORDS.match(a.name)]
+    if generic and len({a.therapy or a.name.lower() for a in specific}) <= 1 and specific:
+        for g in generic:
+            specific[0].keys |= g.keys
+            specific[0].size = specific[0].size or g.size
+            specific[0].order = specific[0].order if specific[0].order is not None else g.order
+            arms.remove(g)
+    for a in arms:
+        if a.size is None:
+            a.size = _size_before(text, a)
+    return [Arm(a.name, a.role, a.control_kind, a.size, a.start, tuple(sorted(a.keys)), a.therapy,
+                a.order if a.order is not None else a.start) for a in arms]
+
+
+def _same_arm(arms: list[_Candidate], cand: _Candidate) -> _Candidate | None:
+    for arm in arms:
+        if arm.role != cand.role:
+            continue
+        if cand.letter or arm.letter:
+            if cand.letter and cand.letter == arm.letter:
+                return arm
+            if cand.letter is None and arm.letter and (
+                    cand.name.lower() in arm.keys
+                    or (arm.role == "control" and cand.control_kind == arm.control_kind)
+                    or (arm.role == "treatment" and cand.therapy and cand.therapy == arm.therapy)):
+                return arm
+            continue
+        if arm.role == "control":
+            a, c = arm.name.lower(), cand.name.lower()
+            if arm.control_kind == cand.control_kind or "control" in (arm.control_kind, cand.control_kind) \
+                    or a in c or c in a:
+                if _PREFERRED_CONTROL.get(cand.control_kind or "control", 9) < _PREFERRED_CONTROL.get(
+                        arm.control_kind or "control", 9):
+                    arm.control_kind = cand.control_kind
+                return arm
+            continue
+        if arm.therapy and arm.therapy == cand.therapy:
+            return arm
+        if cand.name.lower() in arm.keys or any(k in cand.name.lower().split() for k in arm.keys):
+            return arm
+        if arm.therapy is None and cand.therapy is None:
+            return arm
+    return None
+
+
+def _size_before(text: str, arm: _Candidate) -> int | None:
+    for key in arm.keys:
+        for m in re.finditer(rf"(?<![\w-]){re.escape(key)}(?![\w])", text, re.IGNORECASE):
+            before = _SIZE_BEFORE.search(text, max(0, m.start() - 70), m.start())
+            if before:
+                return parse_int(before.group("n"))
+    return None
+
+
+def arm_regex(arms: Sequence[Arm]) -> re.Pattern | None:
+    """One regex over every key of every arm; the group name says which arm.
+
+    "no scratch", "without G-CSF": a negated key of an active arm is a mention of the comparator.
+    """
+    parts = []
+    pairs = comparisons(arms)
+    if pairs:
+        active = sorted({k for t, _ in pairs for k in arms[t].keys}, key=len, reverse=True)
+        if active:
+            body = "|".join(re.escape(k).replace(r"\ ", r"[\s-]+") for k in active)
+            parts.append(rf"(?P<neg{pairs[0][1]}>(?i:(?:no|without|non)[\s-]+(?:{body})))")
+    for i, arm in enumerate(arms):
+        keys = sorted(arm.keys, key=len, reverse=True)
+        if keys:
+            body = "|".join(re.escape(k).replace(r"\ ", r"[\s-]+") for k in keys)
+            parts.append(rf"(?P<arm{i}>(?i:{body}))")
+    if not parts:
+        return None
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(parts)})(?!-controlled)(?![\w])")
+
+
+def find_arm_mentions(text: str, regex: re.Pattern | None, start: int = 0,
+                      end: int | None = None) -> list[ArmMention]:
+    """Mentions of the arms (compiled by :func:`arm_regex`) in ``text[start:end]``."""
+    if regex is None:
+        return []
+    end = len(text) if end is None else end
+    return [ArmMention(int(m.lastgroup[3:]), m.start(), m.end())  # type: ignore[index]
+            for m in regex.finditer(text, start, end)]
+
+
+def comparisons(arms: Sequence[Arm]) -> list[tuple[int, int]]:
+    """``(treatment index, control index)`` pairs: each active arm against the preferred control.
+
+    Examples
+    --------
+    >>> arms = [Arm("G-CSF", "treatment"), Arm("no treatment", "control", "no_treatment"),
+    ...         Arm("placebo", "control", "placebo"), Arm("hCG", "treatment")]
+    >>> comparisons(arms)
+    [(0, 2), (3, 2)]
+    """
+    controls = [i for i, a in enumerate(arms) if a.role == "control"]
+    if not controls:
+        return []
+    best = min(controls, key=lambda i: (_PREFERRED_CONTROL.get(arms[i].control_kind or "control", 9), i))
+    return [(i, best) for i, a in enumerate(arms) if a.role == "treatment"]
+
+
+def with_sizes(arms: Iterable[Arm], sizes: dict[int, int]) -> list[Arm]:
+    """A copy of ``arms`` with the sizes in ``sizes`` (index -> size) filled in."""
+    return [replace(a, size=sizes.get(i, a.size)) for i, a in enumerate(arms)]

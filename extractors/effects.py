@@ -1,0 +1,505 @@
+"""Find effect statements in an abstract and bind each to its outcome and arms.
+
+For every sentence with a digit in it, the extractor reads ratios with intervals, per-group counts
+and percentages, and p-values (``extractors.numbers``); outcome mentions (``extractors.outcomes``)
+split the sentence into segments, and the numbers of a segment belong to its outcome. Arm
+mentions (``extractors.arms``) tell which count is whose; where a sentence names no arm, only a
+proof is accepted: totals equal to the arms' sizes, or percentages that only the arms' sizes
+can produce.
+
+What is returned, per outcome and comparison (one active arm against the preferred control):
+
+* ``source="computed"``: the per-arm counts with the lead measure (RR) and its 95% Wald interval
+  computed by ``models.effect_sizes`` (0.5 added only when a cell is zero; no ratio when neither
+  arm has an event). At most one per outcome, comparison and denominator unit; repeats of the same
+  counts in the abstract are folded into the first.
+* ``source="reported"``: each ratio or risk difference as printed, with its interval and
+  p-value. When counts for the same outcome and comparison were found, the reported row carries
+  them too, so the check that the printed ratio agrees with the counts can run on it.
+
+So a paper with counts and a printed ratio gives two rows for one comparison. They describe the
+same women: pooling must take one of them, never both. :func:`preferred_effects` makes that choice
+(counts first, since any measure can be computed from them; then an unadjusted reported ratio
+with an interval) and is what a pooling step should read.
+
+Every effect is checked by ``models.effect_checks.check_effect`` before it is returned; one that
+fails keeps its reasons in ``check_failures`` and is returned anyway, for triage.
+
+Examples
+--------
+>>> from extractors.records import Article
+>>> art = Article("1", "t", "117 women were randomized to EST (n = 66) or no scratch (n = 51). "
+...               "The live birth rate was 39.4% (26/66) in the EST group and 23.5% (12/51) in the "
+...               "no scratch group (RR 1.67, 95% CI 0.94-2.98).")
+>>> [(e.source, e.outcome, e.measure, round(e.estimate, 2), e.treat_events, e.treat_total, e.ctrl_events,
+...   e.ctrl_total) for e in extract_effects(art)]
+[('computed', 'live_birth', 'RR', 1.67, 26, 66, 12, 51), ('reported', 'live_birth', 'RR', 1.67, 26, 66, 12, 51)]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Iterable, Sequence
+
+from extractors.arms import Arm, ArmsHint, arm_regex, comparisons, find_arm_mentions, find_arms
+from extractors.numbers import (
+    SNUM,
+    Count,
+    Ratio,
+    events_from_percent,
+    find_counts,
+    find_p_values,
+    find_ratios,
+    normalise,
+    percent_matches,
+)
+from extractors.outcomes import OutcomeMatcher, OutcomeMention, find_outcomes
+from extractors.records import Article, Effect
+
+RULE_RATIO = "effect.ratio_ci.v1"
+RULE_COMPUTED = "effect.computed_{measure}.v1"
+#: The measure computed from counts: config/monitoring.toml's lead measure.
+COMPUTED_MEASURE = "RR"
+
+# ----------------------------------------------------------------------------------------------
+# Sentences
+# ----------------------------------------------------------------------------------------------
+
+#: Abbreviations after which a full stop does not end a sentence.
+_NO_BREAK_AFTER = re.compile(
+    r"(?:\b(?:vs|v|al|e\.g|i\.e|etc|Fig|Figs|approx|ca|No|Dr|resp|incl|min|max|mo|yr|yrs|wk|wks|"
+    r"Inc|Ltd|Co|St|cf|viz|Eq)|\b[A-Z])\.$"
+)
+_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9\u0391-\u03a9])|\n\s*\n|\n(?=[A-Z][A-Z ]+:)")
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each sentence; a full stop after "vs." or "et al." does not end one.
+
+    Kept behind one function so the shared spaCy sentencizer can replace it.
+
+    Examples
+    --------
+    >>> t = "LBR was 40% vs. 25% (P = 0.04). CPR did not differ.\\n\\nCONCLUSIONS: None."
+    >>> [t[s:e] for s, e in _sentences(t)]
+    ['LBR was 40% vs. 25% (P = 0.04).', 'CPR did not differ.', 'CONCLUSIONS: None.']
+    """
+    spans = []
+    start = 0
+    for m in _BREAK.finditer(text):
+        if m.group(0).strip() == "" and "\n" not in m.group(0) and _NO_BREAK_AFTER.search(text, max(0, m.start() - 8), m.start()):
+            continue
+        if text[start:m.start()].strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return spans
+
+
+# ----------------------------------------------------------------------------------------------
+# Masks: numbers that are not group counts
+# ----------------------------------------------------------------------------------------------
+
+_INTERVAL_RE = re.compile(
+    rf"(?:\d{{2}}\s?%\s*-?\s*(?:CI|C\.I\.|(?i:confidence\s+intervals?))|(?i:\brange\b|IQR|interquartile\s+range)|\bCI\b)"
+    rf"[\s:=,(\[]*(?:of\s+|from\s+|between\s+)?{SNUM}\s*%?\s*(?:-|to|,|;|and)\s*{SNUM}\s*%?"
+)
+_SUBGROUP_RE = re.compile(
+    r"\b(?:subgroups?|sub-group|subset|stratified|aged|older than|younger than|over the age|under the age|"
+    r"per-protocol|per protocol)\b", re.IGNORECASE)
+_POOLED_RE = re.compile(r"\b(?:pooled|meta-?analys[ie]s|(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\s+"
+                        r"(?:RCTs|trials|studies))\b", re.IGNORECASE)
+_META_TITLE = re.compile(r"meta-?analys|systematic\s+review|pooled\s+analysis", re.IGNORECASE)
+_COMPARED_WITH = re.compile(r"(?:compared\s+(?:with|to)|in\s+comparison\s+(?:with|to)|relative\s+to|versus|vs\.?|than)"
+                            r"\s+(?:(?:the|those|women|patients)\s+)*(?:in\s+(?:the\s+)?)?$", re.IGNORECASE)
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+#: Counts that describe a mean or a baseline, not an outcome ("mean age 32.1 vs 33.4").
+_BASELINE = re.compile(r"\b(?:mean|median|age|BMI|body mass|baseline|duration|years?|days?|weeks?|"
+                       r"IU|mg|ml|mL|hours?)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """A count assigned to an arm, with events and total resolved (or not)."""
+
+    arm: int
+    count: Count
+    events: int | None
+    total: int | None
+    how: str  # "printed", "events_from_percent", "totals_from_percent"
+
+
+@dataclass(frozen=True, slots=True)
+class _Finding:
+    """The counts of one outcome and comparison in one segment."""
+
+    outcome: OutcomeMention
+    treat: _Group
+    ctrl: _Group
+    start: int
+    end: int
+    p_value: float | None
+    p_operator: str | None
+    rule_id: str
+    qualifiers: tuple[str, ...]
+
+
+def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+# ----------------------------------------------------------------------------------------------
+# Assigning counts to arms
+# ----------------------------------------------------------------------------------------------
+
+
+def _order_by_mentions(units: list[Count], mentions: list[tuple[int, int, int]], text: str,
+                       arms: Sequence[Arm]) -> list[int] | None:
+    """Arm index per unit from the arms named around them, or ``None`` when it is not clear."""
+    # Collapse repeats of the same arm next to each other ("the G-CSF group ... G-CSF").
+    distinct: list[tuple[int, int, int]] = []
+    for m in mentions:
+        if distinct and distinct[-1][0] == m[0]:
+            continue
+        distinct.append(m)
+    arm_ids = [m[0] for m in distinct]
+    k = len(units)
+    if len(arm_ids) == k and len(set(arm_ids)) == k:
+        order = list(arm_ids)
+        # "Compared with controls, the G-CSF group had a higher CPR (40% vs 25%)": the numbers
+        # follow the subject, which is the second arm named.
+        if k == 2 and distinct[1][1] < units[0].start and _COMPARED_WITH.search(
+                text, max(0, distinct[0][1] - 40), distinct[0][1]) and not _COMPARED_WITH.search(
+                text, max(0, distinct[1][1] - 40), distinct[1][1]) and distinct[0][1] < distinct[1][1]:
+            preceding = text[max(0, distinct[0][1] - 40):distinct[0][1]]
+            if re.search(r"(?:compared|comparison|relative)\s", preceding, re.IGNORECASE) and not re.search(
+                    r"\bthan\b", text[distinct[1][2]:units[0].start]):
+                order = [arm_ids[1], arm_ids[0]]
+        return order
+    # Alternating "X group: a/n ... Y group: b/m" or "a/n in X vs b/m in Y" with extra mentions.
+    tokens = sorted([(u.start, "U", i) for i, u in enumerate(units)] + [(m[1], "M", m[0]) for m in distinct])
+    assigned: list[int | None] = [None] * k
+    if tokens and tokens[0][1] == "M":
+        current = None
+        for _, kind, value in tokens:
+            if kind == "M":
+                current = value
+            elif assigned[value] is None:
+                assigned[value] = current
+    else:
+        pending: list[int] = []
+        for _, kind, value in tokens:
+            if kind == "U":
+                pending.append(value)
+            elif pending:
+                if len(pending) > 1:
+                    return None
+                assigned[pending.pop()] = value
+    # "27.5% with PBMC and 15.0% without": one arm named, the other unit is the other arm.
+    missing = [i for i, a in enumerate(assigned) if a is None]
+    if k == 2 and len(missing) == 1 and len(arms) == 2 and assigned[1 - missing[0]] is not None:
+        assigned[missing[0]] = 1 - assigned[1 - missing[0]]  # type: ignore[operator]
+    if None in assigned or len(set(assigned)) != k:
+        return None
+    return assigned  # type: ignore[return-value]
+
+
+def _resolve(count: Count, arm: Arm, outcome: OutcomeMention) -> tuple[int | None, int | None, str]:
+    """Events and total of ``count`` for ``arm``: as printed, or proved by a percentage's rounding."""
+    if count.events is not None and count.total is not None:
+        return count.events, count.total, "printed"
+    per_woman = outcome.unit in (None, "woman") and outcome.outcome != "implantation" and count.unit in (None, "woman")
+    if count.form == "events_pct":
+        if arm.size and percent_matches(count.events, arm.size, count.percent, count.percent_decimals) \
+                and count.percent_decimals >= 1:
+            return count.events, arm.size, "totals_from_percent"
+        return count.events, None, "printed"
+    if count.form == "pct_n":
+        n = count.group_size
+        if arm.size and n == arm.size and per_woman and count.percent_decimals >= 1:
+            k = events_from_percent(count.percent, count.percent_decimals, n)
+            if k is not None:
+                return k, n, "events_from_percent"
+        if arm.size and n is not None and n <= arm.size and percent_matches(n, arm.size, count.percent,
+                                                                            count.percent_decimals) \
+                and count.percent_decimals >= 1:
+            return n, arm.size, "totals_from_percent"
+        return None, None, "printed"
+    if count.form == "pct" and arm.size and per_woman and count.percent_decimals >= 1:
+        k = events_from_percent(count.percent, count.percent_decimals, arm.size)
+        if k is not None:
+            return k, arm.size, "events_from_percent"
+    return None, None, "printed"
+
+
+def _fits(units: list[Count], order: Sequence[int], arms: Sequence[Arm], outcome: OutcomeMention) -> bool | None:
+    """Whether the units can belong to the arms in ``order``: ``True`` proved by a size,
+    ``False`` contradicted by one, ``None`` when no size speaks either way."""
+    proved = False
+    for unit, arm_index in zip(units, order):
+        arm = arms[arm_index]
+        if arm.size is None:
+            continue
+        if unit.total is not None:
+            if unit.total != arm.size:
+                return False
+            proved = True
+        elif unit.percent is not None:
+            events, total, _ = _resolve(unit, arm, outcome)
+            if events is None or total is None:
+                return False
+            proved = True
+    return True if proved else None
+
+
+def _assign_without_mentions(units: list[Count], arms: Sequence[Arm], pair: tuple[int, int],
+                             outcome: OutcomeMention) -> tuple[list[int], str] | None:
+    """With no arm named, the order the sizes prove, else the order the trial listed its arms.
+
+    Returns the arm per unit and how it was decided (``proved`` or ``order``).
+    """
+    if len(units) != 2:
+        return None
+    t, c = pair
+    forward, backward = [t, c], [c, t]
+    fits = {tuple(forward): _fits(units, forward, arms, outcome),
+            tuple(backward): _fits(units, backward, arms, outcome)}
+    if fits[tuple(forward)] is True and fits[tuple(backward)] is False:
+        return forward, "proved"
+    if fits[tuple(backward)] is True and fits[tuple(forward)] is False:
+        return backward, "proved"
+    listed = sorted(pair, key=lambda i: arms[i].order)
+    if fits[tuple(listed)] is False:
+        return None
+    return list(listed), "order"
+
+
+# ----------------------------------------------------------------------------------------------
+# The orchestrator
+# ----------------------------------------------------------------------------------------------
+
+
+def extract_effects(article: Article, therapy: str | None = None, arms_hint: ArmsHint | None = None,
+                    *, matcher: OutcomeMatcher | None = None) -> list[Effect]:
+    """Every effect statement of ``article``'s abstract, checked, with its evidence span and rule.
+
+    Parameters
+    ----------
+    article
+        The record; offsets index into ``article.abstract``.
+    therapy
+        The therapy id the record randomised, when known; its words mark the active arm.
+    arms_hint
+        The intervention and comparator, when the caller knows them.
+    matcher
+        Another outcome vocabulary (evaluation on corpora whose outcomes are not ours).
+    """
+    text = normalise(article.abstract)
+    if not any(ch.isdigit() for ch in text):
+        return []
+    arms = find_arms(text, therapy, arms_hint)
+    pairs = comparisons(arms)
+    regex = arm_regex(arms)
+    is_meta = bool(_META_TITLE.search(article.title)) or bool(
+        re.search(r"\bmeta-?analys[ie]s\b", text[:400], re.IGNORECASE))
+    findings: list[_Finding] = []
+    ratios: list[tuple[Ratio, OutcomeMention | None, tuple[int, int] | None, tuple[str, ...]]] = []
+    for s, e in _sentences(text):
+        if not any(ch.isdigit() for ch in text[s:e]):
+            continue
+        _read_sentence(text, s, e, arms, pairs, regex, matcher, is_meta, findings, ratios)
+    return _build(article, text, arms, findings, ratios)
+
+
+def _read_sentence(text, s, e, arms, pairs, regex, matcher, is_meta, findings, ratios) -> None:
+    outcomes = find_outcomes(text, s, e, matcher)
+    sentence_ratios = find_ratios(text, s, e)
+    p_values = find_p_values(text, s, e)
+    masked = [(r.start, r.end) for r in sentence_ratios] + [(p.start, p.end) for p in p_values]
+    masked += [(m.start(), m.end()) for m in _INTERVAL_RE.finditer(text, s, e)]
+    counts = [c for c in find_counts(text, s, e) if not _overlaps(c.start, c.end, masked)
+              and not _BASELINE.search(text, max(s, c.start - 12), c.start)]
+    qualifiers: tuple[str, ...] = ()
+    if is_meta or _POOLED_RE.search(text, s, e):
+        qualifiers += ("pooled",)
+    if _SUBGROUP_RE.search(text, s, e):
+        qualifiers += ("subgroup",)
+    mentions = [(m.arm, m.start, m.end) for m in find_arm_mentions(text, regex, s, e)]
+    for ratio in sentence_ratios:
+        outcome = _outcome_for(ratio.start, ratio.end, outcomes, text)
+        pair = _pair_for_ratio(ratio, mentions, pairs, arms, s)
+        q = qualifiers + (("adjusted",) if ratio.adjusted else ())
+        ratios.append((ratio, outcome, pair, q))
+    if not outcomes or len(counts) < 2 or not pairs:
+        return
+    for i, outcome in enumerate(outcomes):
+        seg_start = outcome.start if i else s
+        seg_end = outcomes[i + 1].start if i + 1 < len(outcomes) else e
+        units = [c for c in counts if seg_start <= c.start < seg_end]
+        # A plain "40%" in a segment with fractions is some other figure; keep one kind.
+        if any(u.form != "pct" for u in units) and any(u.form == "pct" for u in units):
+            units = [u for u in units if u.form != "pct"]
+        if len(units) < 2 or len(units) > len(arms):
+            continue
+        seg_mentions = [m for m in mentions if seg_start <= m[1] < seg_end]
+        order = _order_by_mentions(units, seg_mentions, text, arms) if seg_mentions else None
+        binding = "named"
+        if order is None and not seg_mentions:
+            outside = [m for m in mentions if not (seg_start <= m[1] < seg_end)]
+            if outside and len(outcomes) > 1:
+                order = _order_by_mentions(units, outside, text, arms)
+            if order is None and not mentions and len(pairs) == 1 and len(arms) == 2:
+                decided = _assign_without_mentions(units, arms, pairs[0], outcome)
+                if decided is not None:
+                    order, binding = decided
+        if order is None:
+            continue
+        groups = {}
+        for unit, arm_index in zip(units, order):
+            events, total, how = _resolve(unit, arms[arm_index], outcome)
+            groups[arm_index] = _Group(arm_index, unit, events, total, how)
+        p = next((pv for pv in p_values if pv.start >= units[-1].end and pv.start < seg_end), None)
+        span_end = max(u.end for u in units)
+        if p is not None:
+            span_end = max(span_end, p.end)
+        for t, c in pairs:
+            if t not in groups or c not in groups:
+                continue
+            g_t, g_c = groups[t], groups[c]
+            if None in (g_t.events, g_t.total, g_c.events, g_c.total):
+                continue
+            form = units[0].form
+            rule = f"effect.counts_{form}{'' if binding == 'named' else '_' + binding}.v1"
+            extra = tuple(sorted({g.how for g in (g_t, g_c) if g.how != "printed"}))
+            findings.append(_Finding(outcome, g_t, g_c, min(outcome.start, units[0].start), span_end,
+                                     p.value if p else None, p.operator if p else None, rule,
+                                     qualifiers + extra))
+
+
+def _outcome_for(start: int, end: int, outcomes: list[OutcomeMention], text: str) -> OutcomeMention | None:
+    """The outcome a ratio speaks of: the last one named before it, else one named right after."""
+    before = [o for o in outcomes if o.end <= start + 1 or start <= o.start < end]
+    inside = [o for o in outcomes if start <= o.start < end]
+    if inside:
+        return inside[0]
+    if before:
+        return before[-1]
+    after = [o for o in outcomes if o.start >= end and re.fullmatch(r"[\s,;)]*(?:for|of|on|in)\s+(?:the\s+)?",
+                                                                     text[end:o.start])]
+    return after[0] if after else None
+
+
+def _pair_for_ratio(ratio: Ratio, mentions, pairs, arms, s) -> tuple[int, int] | None:
+    if len(pairs) == 1:
+        return pairs[0]
+    named = {m[0] for m in mentions if m[1] < ratio.start}
+    chosen = [p for p in pairs if p[0] in named]
+    return chosen[0] if len(chosen) == 1 else None
+
+
+def _build(article: Article, text: str, arms: Sequence[Arm], findings: list[_Finding],
+           ratios: list) -> list[Effect]:
+    from models.effect_checks import check_effect
+    from models.effect_sizes import EffectSizeError, effect_from_counts
+
+    effects: list[Effect] = []
+    seen: dict[tuple, Effect] = {}
+    counts_by_key: dict[tuple, list[_Finding]] = {}
+    for f in findings:
+        key = (f.outcome.outcome, f.treat.arm, f.ctrl.arm, f.outcome.unit or f.treat.count.unit,
+               f.treat.events, f.treat.total, f.ctrl.events, f.ctrl.total)
+        if key in seen:
+            continue
+        computed = None
+        try:
+            computed = effect_from_counts(COMPUTED_MEASURE, f.treat.events, f.treat.total, f.ctrl.events,
+                                          f.ctrl.total)
+        except EffectSizeError:
+            computed = None
+        effect = Effect(
+            pmid=article.pmid, outcome=f.outcome.outcome, measure=COMPUTED_MEASURE,
+            estimate=computed.estimate if computed else None,
+            ci_low=computed.ci_low if computed else None,
+            ci_high=computed.ci_high if computed else None,
+            p_value=f.p_value, p_operator=f.p_operator,
+            treat_events=f.treat.events, treat_total=f.treat.total,
+            ctrl_events=f.ctrl.events, ctrl_total=f.ctrl.total,
+            treat_arm=arms[f.treat.arm].name, ctrl_arm=arms[f.ctrl.arm].name,
+            denominator_unit=_unit(f.outcome.unit or f.treat.count.unit),
+            source="computed", evidence_text=article.abstract[f.start:f.end],
+            char_start=f.start, char_end=f.end, rule_id=f.rule_id,
+            treat_percent=f.treat.count.percent, ctrl_percent=f.ctrl.count.percent,
+            qualifiers=f.qualifiers,
+        )
+        seen[key] = effect
+        counts_by_key.setdefault((f.outcome.outcome, f.treat.arm, f.ctrl.arm), []).append(f)
+        effects.append(effect)
+    for ratio, outcome, pair, qualifiers in ratios:
+        if outcome is None or pair is None:
+            continue
+        if ratio.ci_level is not None and abs(ratio.ci_level - 95.0) > 1e-9:
+            low = high = None
+            qualifiers = qualifiers + (f"ci{int(ratio.ci_level)}",)
+        else:
+            low, high = ratio.ci_low, ratio.ci_high
+        matched = counts_by_key.get((outcome.outcome, pair[0], pair[1]), [])
+        counts = matched[0] if len({(f.treat.events, f.treat.total, f.ctrl.events, f.ctrl.total)
+                                    for f in matched}) == 1 else None
+        effects.append(Effect(
+            pmid=article.pmid, outcome=outcome.outcome, measure=ratio.measure, estimate=ratio.estimate,
+            ci_low=low, ci_high=high, p_value=ratio.p_value, p_operator=ratio.p_operator,
+            treat_events=counts.treat.events if counts else None,
+            treat_total=counts.treat.total if counts else None,
+            ctrl_events=counts.ctrl.events if counts else None,
+            ctrl_total=counts.ctrl.total if counts else None,
+            treat_arm=arms[pair[0]].name, ctrl_arm=arms[pair[1]].name,
+            denominator_unit=_unit(outcome.unit or (counts.treat.count.unit if counts else None)),
+            source="reported",
+            evidence_text=article.abstract[ratio.start:ratio.end], char_start=ratio.start,
+            char_end=ratio.end, rule_id=RULE_RATIO,
+            treat_percent=counts.treat.count.percent if counts else None,
+            ctrl_percent=counts.ctrl.count.percent if counts else None,
+            qualifiers=tuple(dict.fromkeys(qualifiers)),
+        ))
+    return [replace(e, check_failures=check_effect(e)) for e in effects]
+
+
+def _unit(unit: str | None) -> str | None:
+    return unit if unit in ("woman", "cycle", "transfer", "embryo") else None
+
+
+def preferred_effects(effects: Iterable[Effect]) -> list[Effect]:
+    """One effect per paper, outcome and comparison: the one pooling should read.
+
+    Counts (a ``computed`` row) come first, since any measure can be computed from them; then a
+    reported, unadjusted ratio with a 95% interval; then an adjusted one. Rows that failed their
+    checks, pooled (meta-analysis) rows and subgroup rows are never chosen.
+    """
+    effects = list(effects)
+    # A row whose unit was not printed belongs with the comparison's one printed unit, if any.
+    units: dict[tuple, set[str]] = {}
+    for e in effects:
+        if e.denominator_unit:
+            units.setdefault((e.pmid, e.outcome, e.treat_arm, e.ctrl_arm), set()).add(e.denominator_unit)
+    best: dict[tuple, tuple[int, Effect]] = {}
+    for e in effects:
+        if e.check_failures or "pooled" in e.qualifiers or "subgroup" in e.qualifiers:
+            continue
+        if e.source == "computed" and e.has_counts:
+            rank = 0
+        elif e.source == "reported" and e.ci_low is not None and "adjusted" not in e.qualifiers:
+            rank = 1
+        elif e.source == "reported" and e.ci_low is not None:
+            rank = 2
+        else:
+            continue
+        unit = e.denominator_unit
+        known = units.get((e.pmid, e.outcome, e.treat_arm, e.ctrl_arm), set())
+        if unit is None and len(known) == 1:
+            unit = next(iter(known))
+        key = (e.pmid, e.outcome, e.treat_arm, e.ctrl_arm, unit)
+        if key not in best or rank < best[key][0]:
+            best[key] = (rank, e)
+    return [e for _, e in best.values()]

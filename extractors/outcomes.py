@@ -1,0 +1,136 @@
+"""Find outcome mentions (live birth, clinical pregnancy, LBR, CPR ...) and their denominator unit.
+
+The vocabulary lives in ``config/outcomes.toml``: phrases match case-insensitively on word
+boundaries, abbreviations case-sensitively (``MR`` or ``IR`` written in lower case are ordinary
+words). Names of the *condition* are not outcomes: "recurrent implantation failure", "recurrent
+pregnancy loss" and "recurrent miscarriage" are skipped.
+
+The denominator unit is read only when the text states it next to the mention ("live birth rate
+per woman randomised", "clinical pregnancy per transfer", "per-cycle"): ``woman``, ``cycle``,
+``transfer`` or ``embryo``.
+
+Examples
+--------
+>>> [(m.outcome, m.text, m.unit) for m in find_outcomes("The LBR per embryo transfer and clinical pregnancy rate")]
+[('live_birth', 'LBR', 'transfer'), ('clinical_pregnancy', 'clinical pregnancy rate', None)]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeMention:
+    """One mention of an outcome: its id, the words as printed, where, and the unit if stated."""
+
+    outcome: str
+    text: str
+    start: int
+    end: int
+    unit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeTerms:
+    """The words of one outcome id (a row of ``config/outcomes.toml``)."""
+
+    outcome: str
+    phrases: tuple[str, ...] = ()
+    abbreviations: tuple[str, ...] = ()
+
+
+#: Condition names that contain outcome words; a mention inside one is not an outcome.
+_CONDITION_PREFIX = r"(?<!recurrent )(?<!repeated )(?<!habitual )(?<!recurrent early )"
+#: Words that turn an outcome phrase into something else ("implantation failure", "loss of ...").
+_NOT_AFTER = r"(?!\s+(?:failures?|window|site|potential|stage)\b)"
+
+_UNIT_AFTER = re.compile(
+    r"\s*[\(\[,]?\s*(?:\w+\s+){0,2}?(?:per|/)\s*-?\s*(?:(?P<woman>(?:randomi[sz]ed\s+|included\s+|enrolled\s+)?"
+    r"(?:women|woman|patients?|participants?|couples?|subjects?))"
+    r"|(?P<cycle>(?:started\s+|initiated\s+|treatment\s+|stimulat(?:ed|ion)\s+|IVF\s+)?cycles?)"
+    r"|(?P<transfer>(?:embryo\s+)?transfers?\b|ETs?\b|transfer\s+procedures?)"
+    r"|(?P<embryo>(?:embryos?|blastocysts?)(?:\s+transferred)?))",
+    re.IGNORECASE,
+)
+_UNIT_BEFORE = re.compile(
+    r"(?:per|/)[\s-]?(?P<woman>woman|patient|participant)[\s-]|(?:per|/)[\s-]?(?P<cycle>cycle)[\s-]"
+    r"|(?:per|/)[\s-]?(?P<transfer>transfer)[\s-]|(?:per|/)[\s-]?(?P<embryo>embryo)[\s-]",
+    re.IGNORECASE,
+)
+UNITS = ("woman", "cycle", "transfer", "embryo")
+
+
+class OutcomeMatcher:
+    """A compiled vocabulary: finds mentions of its outcomes in text.
+
+    Parameters
+    ----------
+    terms
+        One :class:`OutcomeTerms` per outcome id. Longer phrases win over shorter ones that
+        overlap them ("ongoing pregnancy rate" over "pregnancy rate").
+    """
+
+    def __init__(self, terms: Iterable[OutcomeTerms]):
+        self.terms = tuple(terms)
+        entries: list[tuple[str, str, bool]] = []
+        for t in self.terms:
+            entries += [(p, t.outcome, False) for p in t.phrases]
+            entries += [(a, t.outcome, True) for a in t.abbreviations]
+        entries.sort(key=lambda e: -len(e[0]))
+        self._ids: list[str] = []
+        parts = []
+        for i, (words, outcome, is_abbr) in enumerate(entries):
+            body = re.escape(words).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]?")
+            if not is_abbr:
+                body = f"(?i:{body})"
+            parts.append(rf"(?P<o{i}>{body})")
+            self._ids.append(outcome)
+        self._regex = re.compile(
+            rf"{_CONDITION_PREFIX}(?<![\w-])(?:{'|'.join(parts)})(?![\w])(?!-\w){_NOT_AFTER}"
+        ) if parts else None
+
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[OutcomeMention]:
+        """Mentions in ``text[start:end]``, left to right, with the unit when stated beside them."""
+        if self._regex is None:
+            return []
+        end = len(text) if end is None else end
+        found = []
+        for m in self._regex.finditer(text, start, end):
+            index = int(m.lastgroup[1:])  # type: ignore[index]
+            found.append(OutcomeMention(self._ids[index], m.group(0), m.start(), m.end(),
+                                        find_unit(text, m.start(), m.end())))
+        return found
+
+
+def find_unit(text: str, start: int, end: int) -> str | None:
+    """The denominator unit stated right after (or just before) the mention ``text[start:end]``."""
+    after = _UNIT_AFTER.match(text, end, min(len(text), end + 45))
+    if after:
+        return after.lastgroup
+    before = _UNIT_BEFORE.search(text, max(0, start - 14), start)
+    if before:
+        return before.lastgroup
+    return None
+
+
+@lru_cache(maxsize=1)
+def default_matcher() -> OutcomeMatcher:
+    """The matcher for ``config/outcomes.toml``, built once per process."""
+    from config.schema import default_config
+
+    return OutcomeMatcher(OutcomeTerms(o.id, o.phrases, o.abbreviations) for o in default_config().outcomes)
+
+
+def find_outcomes(text: str, start: int = 0, end: int | None = None,
+                  matcher: OutcomeMatcher | None = None) -> list[OutcomeMention]:
+    """Outcome mentions in ``text[start:end]`` with the configured vocabulary (or ``matcher``)."""
+    return (matcher or default_matcher()).find(text, start, end)
+
+
+def terms_from_phrases(outcome: str, phrases: Sequence[str]) -> OutcomeTerms:
+    """An ad-hoc outcome, e.g. for evaluating on a corpus whose outcomes are not ours."""
+    return OutcomeTerms(outcome, tuple(p for p in phrases if p.strip()))

@@ -1,0 +1,105 @@
+"""The effect extractor on invented RIF-trial abstracts, each with the effects a reader would take.
+
+The fixtures (``tests/fixtures/extract/rif_abstracts.json``) are written for this project in its
+own words; each case names what it tests. The comparison is exact: an extra effect fails a case as
+surely as a missing one, since a wrong number is worse than none.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extractors.effects import _sentences, extract_effects, preferred_effects
+from extractors.records import Article, Effect
+
+CASES = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "extract" / "rif_abstracts.json")
+                   .read_text(encoding="utf-8"))
+
+
+def _key(effect: Effect) -> tuple:
+    if effect.source == "computed":
+        return ("computed", effect.outcome, (effect.treat_events, effect.treat_total, effect.ctrl_events,
+                                            effect.ctrl_total))
+    return ("reported", effect.outcome, effect.measure, effect.estimate, effect.ci_low, effect.ci_high)
+
+
+def _expected_key(row: dict) -> tuple:
+    if row["source"] == "computed":
+        return ("computed", row["outcome"], tuple(row["counts"]))
+    low, high = row["ci"]
+    return ("reported", row["outcome"], row["measure"], row["estimate"], low, high)
+
+
+def _article(case: dict) -> Article:
+    return Article(pmid=case["id"], title=case.get("title", "A randomized trial"), abstract=case["abstract"])
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_fixture_abstract_gives_exactly_the_expected_effects(case):
+    effects = extract_effects(_article(case), therapy=case.get("therapy"))
+    got = {_key(e): e for e in effects}
+    expected = {_expected_key(r): r for r in case["expected"]}
+    assert sorted(got, key=repr) == sorted(expected, key=repr), case["note"]
+    for key, row in expected.items():
+        effect = got[key]
+        if "p" in row:
+            assert effect.p_value == pytest.approx(row["p"])
+        if "unit" in row:
+            assert effect.denominator_unit == row["unit"]
+        assert bool(effect.check_failures) == row.get("fails", False), effect.check_failures
+        for qualifier in row.get("qualifiers", []):
+            assert qualifier in effect.qualifiers
+        if row["source"] == "reported" and "counts" in row:
+            assert (effect.treat_events, effect.treat_total, effect.ctrl_events, effect.ctrl_total) == tuple(row["counts"])
+        if "estimate" in row and row["source"] == "computed" and row["estimate"] is None:
+            assert effect.estimate is None
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_evidence_span_points_at_the_stored_abstract(case):
+    article = _article(case)
+    for effect in extract_effects(article, therapy=case.get("therapy")):
+        assert article.abstract[effect.char_start:effect.char_end] == effect.evidence_text
+        assert effect.evidence_text.strip()
+        assert effect.rule_id.startswith("effect.") and effect.rule_id.endswith(".v1")
+
+
+def test_computed_rr_matches_effect_sizes():
+    case = next(c for c in CASES if c["id"] == "atosiban-lancet-middot")
+    computed = [e for e in extract_effects(_article(case), therapy="atosiban") if e.source == "computed"]
+    assert len(computed) == 1
+    assert round(computed[0].estimate, 2) == 1.43 and computed[0].measure == "RR"
+
+
+def test_preferred_effects_take_counts_over_the_reported_ratio():
+    case = next(c for c in CASES if c["id"] == "atosiban-lancet-middot")
+    effects = extract_effects(_article(case), therapy="atosiban")
+    chosen = preferred_effects(effects)
+    assert [e.source for e in chosen] == ["computed"]
+
+
+def test_preferred_effects_never_choose_pooled_or_failing_rows():
+    pooled = next(c for c in CASES if c["id"] == "meta-analysis-pooled")
+    failing = next(c for c in CASES if c["id"] == "interval-excludes-estimate")
+    assert preferred_effects(extract_effects(_article(pooled), therapy="g_csf")) == []
+    assert preferred_effects(extract_effects(_article(failing), therapy="g_csf")) == []
+
+
+def test_abstract_without_digits_gives_nothing():
+    assert extract_effects(Article("1", "t", "No numbers here. None at all.")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("LBR was 40% vs. 25%. CPR differed.", ["LBR was 40% vs. 25%.", "CPR differed."], id="vs-dot"),
+        pytest.param("As Smith et al. showed, it works. Yes.", ["As Smith et al. showed, it works.", "Yes."], id="et-al"),
+        pytest.param("P < 0.05. The end.", ["P < 0.05.", "The end."], id="number-then-stop"),
+        pytest.param("A.\n\nRESULTS: B.", ["A.", "RESULTS: B."], id="section-break"),
+    ],
+)
+def test_sentences(text, expected):
+    assert [text[s:e] for s, e in _sentences(text)] == expected
