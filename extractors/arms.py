@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Iterable, Sequence
 
 from extractors.numbers import INT, parse_int
+from extractors.patterns import trie_pattern
 
 #: Words that make a group a comparator, with the kind of comparator. Order matters: the first
 #: kind found names the arm ("placebo (saline)" is a placebo arm). Source: CONSORT comparator
@@ -39,7 +40,25 @@ CONTROL_CUES: tuple[tuple[str, str], ...] = (
     ("standard_care", r"(?:standard|usual|routine|conventional)\s+(?:care|treatment|management|protocol|practice)"),
     ("control", r"controls?(?![\w-])|comparison|reference|non-?intervention"),
 )
-_CONTROL_RE = re.compile("|".join(f"(?P<{kind}>{pat})" for kind, pat in CONTROL_CUES), re.IGNORECASE)
+#: Run on lowered text (``lowered``), and only where a trigger word starts: trying twenty
+#: alternatives at every character of an abstract costs more than the rest of the extractor.
+_CONTROL_RE = re.compile("|".join(f"(?P<{kind}>{pat.lower()})" for kind, pat in CONTROL_CUES))
+_CONTROL_TRIGGER = re.compile(r"\b" + trie_pattern([
+    "placebo", "dummy", "sham", "mock", "normal", "saline", "nacl", "vehicle", "embryo", "culture",
+    "medium", "no ", "without", "untreated", "non", "nothing", "expectant", "standard", "usual",
+    "routine", "conventional", "control", "comparison", "reference"]))
+
+
+def _control_matches(low: str):
+    """``_CONTROL_RE`` matches in lowered text, tried only at trigger words."""
+    last = -1
+    for t in _CONTROL_TRIGGER.finditer(low):
+        if t.start() < last:
+            continue
+        m = _CONTROL_RE.match(low, t.start())
+        if m:
+            last = m.end()
+            yield m
 #: A comparator kind that is blinded is preferred as the comparison's control.
 _PREFERRED_CONTROL = {"placebo": 0, "sham": 1, "saline": 2, "control": 3, "standard_care": 4, "no_treatment": 5}
 #: Generic names of the active arm.
@@ -54,11 +73,11 @@ couples group groups arm arms cohort other same age per same total whole
 """.split())
 
 _LABEL = r"(?:[A-D]|I{1,3}|IV|[1-4])(?![\w])"
-_GROUP_RE = re.compile(
-    rf"(?P<letter>(?i:group|arm))\s(?P<label>{_LABEL})"
-    r"|(?P<mods>(?:(?:[\w+/\u00b5\u03bc-]|\.(?=\w))+[ ]){1,5}?)(?P<noun>groups?|arms?)(?![\w])"
-    rf"(?!\s{_LABEL})"
-)
+_LETTER_RE = re.compile(rf"(?P<letter>(?i:group|arm))\s(?P<label>{_LABEL})")
+#: "group"/"arm" as a noun; the words before it name the arm. The name is read backwards from
+#: here (a forward regex with optional words backtracks badly on long abstracts).
+_GROUP_NOUN_RE = re.compile(rf"(?<=[\w+%)\]] )(?i:groups?|arms?)(?![\w])(?!\s{_LABEL})")
+_NAME_WORD = re.compile(r"[\w+/\u00b5\u03bc%-]+(?:\.\w+)*")
 _SIZE_AFTER = re.compile(rf"\s*[\(\[,]?\s*(?:[nN]\s?=\s?(?P<n>{INT})|(?P<n2>{INT})\s+(?:women|patients|participants|couples|subjects))\s*[\)\]]?")
 _SIZE_BEFORE = re.compile(
     rf"(?P<n>{INT})\s+(?:(?:women|patients|participants|couples|subjects|cases)\s+)?"
@@ -118,6 +137,29 @@ class _Candidate:
     order: int | None = None  # where the trial lists this arm (allocation or "(n = k)")
 
 
+def lowered(text: str) -> str:
+    """``text`` in lower case with hyphens as spaces, the same length (so offsets still hold)."""
+    low = text.lower()
+    if len(low) != len(text):  # a character whose lower case is longer ("İ"): map one by one
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return low.replace("-", " ")
+
+
+def find_word(low: str, word: str, start: int = 0, end: int | None = None):
+    """Start offsets of ``word`` in the lowered text ``low``, on word boundaries only."""
+    end = len(low) if end is None else end
+    n = len(word)
+    if not n:
+        return
+    pos = low.find(word, start, end)
+    while pos >= 0:
+        before = low[pos - 1] if pos else " "
+        after = low[pos + n] if pos + n < len(low) else " "
+        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+            yield pos
+        pos = low.find(word, pos + 1, end)
+
+
 def control_kind(phrase: str) -> str | None:
     """The kind of comparator ``phrase`` names, or ``None`` if it names none.
 
@@ -127,9 +169,9 @@ def control_kind(phrase: str) -> str | None:
     ('saline', 'no_treatment', None)
     """
     kinds = set()
-    for m in _CONTROL_RE.finditer(phrase):
+    for m in _control_matches(lowered(phrase)):
         # "placebo-controlled" describes the trial, not an arm
-        if m.lastgroup == "control" and re.search(r"-\s*$", phrase[: m.start()]):
+        if m.lastgroup == "control" and phrase[max(0, m.start() - 1):m.start()] == "-":
             continue
         kinds.add(m.lastgroup)
     if not kinds:
@@ -212,7 +254,8 @@ def find_arms(text: str, therapy: str | None = None, hint: ArmsHint | None = Non
     hint
         The intervention and comparator as the caller knows them; their words then decide roles.
     """
-    candidates = _group_phrases(text) + _allocation_phrases(text) + _sized_phrases(text)
+    low = lowered(text)
+    candidates = _group_phrases(text, low) + _allocation_phrases(text) + _sized_phrases(text)
     # Without a therapy id, a bare therapy word ("hCG" of the trigger) does not make an arm;
     # only named groups and allocations do.
     regex, owner = _therapy_regex(therapy) if therapy else (None, {})
@@ -226,9 +269,9 @@ def find_arms(text: str, therapy: str | None = None, hint: ArmsHint | None = Non
                 continue
             candidates.append(_Candidate(m.group(0), m.start(), therapy=owner.get(m.group(0).lower()),
                                          role="treatment"))
-    for m in _CONTROL_RE.finditer(text):
+    for m in _control_matches(low):
         kind = m.lastgroup
-        phrase = m.group(0)
+        phrase = text[m.start():m.end()]
         if re.match(r"-\s?control", text[m.end():m.end() + 10]):
             continue  # "placebo-controlled" describes the trial
         if kind == "control" and (text[m.end():m.end() + 1] == "-" or text[max(0, m.start() - 1):m.start()] == "-"):
@@ -243,33 +286,68 @@ def find_arms(text: str, therapy: str | None = None, hint: ArmsHint | None = Non
     return _merge(candidates, text)
 
 
-def _group_phrases(text: str) -> list[_Candidate]:
+def _words_before(text: str, end: int, limit: int = 5) -> tuple[str, int]:
+    """The last ``limit`` words before ``end`` within one clause, and where they start."""
+    window_start = max(0, end - 70)
+    window = text[window_start:end]
+    cut = max(window.rfind(c) for c in ".;:()[]\n")
+    if cut >= 0:
+        window_start += cut + 1
+        window = text[window_start:end]
+    words = list(_NAME_WORD.finditer(window))[-limit:]
+    if not words:
+        return "", end
+    first = words[0].start()
+    return window[first:].strip(), window_start + first
+
+
+_GROUP_WORD = re.compile(r"(?<![a-z])(?:group|arm)")
+_PIECES = re.compile(r"\s*(?:,|\band\b|\bor\b|\bversus\b|\bvs\.?)\s*")
+_NUMERIC = re.compile(r"[\d.,%]+")
+
+
+def _group_phrases(text: str, low: str | None = None) -> list[_Candidate]:
+    low = lowered(text) if low is None else low
     found = []
-    for m in _GROUP_RE.finditer(text):
-        if m.group("letter"):
-            label = m.group("label")
-            cand = _Candidate(f"group {label}", m.start(), letter=label.upper())
-            cand.keys.add(f"group {label.lower()}")
-            cand.size = _size_after(text, m.end())
-            if cand.size is not None:
-                cand.order = cand.start
-            _define_letter_group(cand, text, m.end())
-            found.append(cand)
+    for hit in _GROUP_WORD.finditer(low):
+        m = _LETTER_RE.match(text, hit.start())
+        if m:
+            _letter_group(m, text, found)
             continue
-        mods = m.group("mods")
-        # "the PBMC and control groups": one phrase naming two arms
-        pieces = re.split(r"\s*(?:,|\band\b|\bor\b|\bversus\b|\bvs\.?)\s*", mods)
-        offset = m.start("mods")
-        for piece in pieces:
-            name = _clean(piece, tail=True)
-            if not name or name.lower() in _STOP or re.fullmatch(r"[\d.,%]+", name):
-                continue
-            pos = text.find(name, offset, m.end())
-            cand = _Candidate(name, pos if pos >= 0 else m.start())
-            if len(pieces) == 1 or piece is pieces[-1]:
-                cand.size = _size_after(text, m.end())
-            found.append(cand)
+        if hit.start() < 2:
+            continue
+        m = _GROUP_NOUN_RE.match(text, hit.start())
+        if m:
+            _named_group(m, text, found)
     return found
+
+
+def _letter_group(m: re.Match, text: str, found: list[_Candidate]) -> None:
+    """"group A (n = 40) received PBMC": a lettered arm, its size and its role."""
+    label = m.group("label")
+    cand = _Candidate(f"group {label}", m.start(), letter=label.upper())
+    cand.keys.add(f"group {label.lower()}")
+    cand.size = _size_after(text, m.end())
+    if cand.size is not None:
+        cand.order = cand.start
+    _define_letter_group(cand, text, m.end())
+    found.append(cand)
+
+
+def _named_group(m: re.Match, text: str, found: list[_Candidate]) -> None:
+    """"the G-CSF group", "the PBMC and control groups": the words before "group" name arms."""
+    mods, offset = _words_before(text, m.start())
+    # "the PBMC and control groups": one phrase naming two arms
+    pieces = _PIECES.split(mods)
+    for piece in pieces:
+        name = _clean(piece, tail=True)
+        if not name or name.lower() in _STOP or _NUMERIC.fullmatch(name):
+            continue
+        pos = text.find(name, offset, m.end())
+        cand = _Candidate(name, pos if pos >= 0 else m.start())
+        if len(pieces) == 1 or piece is pieces[-1]:
+            cand.size = _size_after(text, m.end())
+        found.append(cand)
 
 
 def _size_after(text: str, end: int) -> int | None:
@@ -307,16 +385,18 @@ def _allocation_phrases(text: str) -> list[_Candidate]:
     return found
 
 
-_SIZED_RE = re.compile(rf"(?P<name>(?:[\w+/\u00b5\u03bc%-]+[ ]?){{1,4}}?)\s*[\(\[]\s*[nN]\s?=\s?(?P<n>{INT})\s*[\)\]]")
+_SIZED_RE = re.compile(rf"[\(\[]\s*[nN]\s?=\s?(?P<n>{INT})\s*[\)\]]")
 
 
 def _sized_phrases(text: str) -> list[_Candidate]:
     """Arms printed with their size: "subcutaneous G-CSF (n = 60)"."""
     found = []
     for m in _SIZED_RE.finditer(text):
-        name = _clean(m.group("name"), tail=True)
+        words, start = _words_before(text, m.start(), limit=4)
+        name = _clean(words, tail=True)
         if name:
-            cand = _Candidate(name, m.start("name"), size=parse_int(m.group("n")))
+            cand = _Candidate(name, start + words.rfind(name) if name in words else start,
+                              size=parse_int(m.group("n")))
             cand.order = cand.start
             found.append(cand)
     return found
@@ -330,7 +410,7 @@ def _define_letter_group(cand: _Candidate, text: str, end: int) -> None:
     kind = control_kind(window)
     regex, owner = _therapy_regex(None)
     therapy_hit = regex.search(window) if regex is not None else None
-    if kind and (not therapy_hit or window.find(therapy_hit.group(0)) > (_CONTROL_RE.search(window).start())):
+    if kind and (not therapy_hit or window.find(therapy_hit.group(0)) > _CONTROL_RE.search(lowered(window)).start()):
         cand.role, cand.control_kind = "control", kind
     elif therapy_hit:
         cand.role, cand.therapy = "treatment", owner.get(therapy_hit.group(0).lower())
@@ -352,11 +432,12 @@ def _apply_hint(candidates: list[_Candidate], text: str, hint: ArmsHint) -> None
         else:
             cand.role = None
     # The hint's own words are arms even when the text never says "group".
+    low = lowered(text)
     for keys, role in ((treat_keys, "treatment"), (ctrl_keys, "control")):
         for key in sorted(keys):
-            m = re.search(rf"(?<![\w-]){re.escape(key)}(?![\w])", text, re.IGNORECASE)
-            if m:
-                cand = _Candidate(m.group(0), m.start(), role=role)
+            pos = next(find_word(low, key.replace("-", " ")), None)
+            if pos is not None:
+                cand = _Candidate(text[pos:pos + len(key)], pos, role=role)
                 if role == "control":
                     cand.control_kind = control_kind(hint.comparator) or "control"
                 candidates.append(cand)
@@ -368,9 +449,9 @@ def _terms_in(name: str, therapy: str | None) -> set[str]:
     if regex is None or therapy is None:
         return set()
     found = set()
-    lowered = name.lower()
+    low = lowered(name)
     for term, tid in owner.items():
-        if tid == therapy and re.search(rf"(?<![\w-]){re.escape(term)}(?![\w])", lowered):
+        if tid == therapy and next(find_word(low, term.replace("-", " ")), None) is not None:
             found.add(term)
     return found
 
@@ -421,9 +502,10 @@ def _merge(candidates: list[_Candidate], text: str) -> list[Arm]:
             specific[0].size = specific[0].size or g.size
             specific[0].order = specific[0].order if specific[0].order is not None else g.order
             arms.remove(g)
+    low = lowered(text)
     for a in arms:
         if a.size is None:
-            a.size = _size_before(text, a)
+            a.size = _size_before(text, low, a)
     return [Arm(a.name, a.role, a.control_kind, a.size, a.start, tuple(sorted(a.keys)), a.therapy,
                 a.order if a.order is not None else a.start) for a in arms]
 
@@ -459,45 +541,51 @@ def _same_arm(arms: list[_Candidate], cand: _Candidate) -> _Candidate | None:
     return None
 
 
-def _size_before(text: str, arm: _Candidate) -> int | None:
+def _size_before(text: str, low: str, arm: _Candidate) -> int | None:
     for key in arm.keys:
-        for m in re.finditer(rf"(?<![\w-]){re.escape(key)}(?![\w])", text, re.IGNORECASE):
-            before = _SIZE_BEFORE.search(text, max(0, m.start() - 70), m.start())
+        for pos in find_word(low, key.replace("-", " ")):
+            before = _SIZE_BEFORE.search(text, max(0, pos - 70), pos)
             if before:
                 return parse_int(before.group("n"))
     return None
 
 
-def arm_regex(arms: Sequence[Arm]) -> re.Pattern | None:
-    """One regex over every key of every arm; the group name says which arm.
+class ArmMatcher:
+    """Finds mentions of a trial's arms in its abstract.
 
-    "no scratch", "without G-CSF": a negated key of an active arm is a mention of the comparator.
+    Keys are looked up in a lower-cased copy of the text (hyphens read as spaces), longest first;
+    "no scratch", "without G-CSF" (a negated key of an active arm) is a mention of the comparator.
     """
-    parts = []
-    pairs = comparisons(arms)
-    if pairs:
-        active = sorted({k for t, _ in pairs for k in arms[t].keys}, key=len, reverse=True)
-        if active:
-            body = "|".join(re.escape(k).replace(r"\ ", r"[\s-]+") for k in active)
-            parts.append(rf"(?P<neg{pairs[0][1]}>(?i:(?:no|without|non)[\s-]+(?:{body})))")
-    for i, arm in enumerate(arms):
-        keys = sorted(arm.keys, key=len, reverse=True)
-        if keys:
-            body = "|".join(re.escape(k).replace(r"\ ", r"[\s-]+") for k in keys)
-            parts.append(rf"(?P<arm{i}>(?i:{body}))")
-    if not parts:
-        return None
-    return re.compile(rf"(?<![\w-])(?:{'|'.join(parts)})(?!-controlled)(?![\w])")
 
+    def __init__(self, arms: Sequence[Arm], text: str):
+        self.text = text
+        self.low = lowered(text)
+        entries: dict[str, int] = {}
+        pairs = comparisons(arms)
+        for i, arm in enumerate(arms):
+            for key in arm.keys:
+                entries.setdefault(key.replace("-", " "), i)
+        if pairs:
+            control = pairs[0][1]
+            for t in {t for t, _ in pairs}:
+                for key in arms[t].keys:
+                    for neg in ("no ", "without ", "non "):
+                        entries[neg + key.replace("-", " ")] = control
+        self.entries = sorted(entries.items(), key=lambda kv: -len(kv[0]))
 
-def find_arm_mentions(text: str, regex: re.Pattern | None, start: int = 0,
-                      end: int | None = None) -> list[ArmMention]:
-    """Mentions of the arms (compiled by :func:`arm_regex`) in ``text[start:end]``."""
-    if regex is None:
-        return []
-    end = len(text) if end is None else end
-    return [ArmMention(int(m.lastgroup[3:]), m.start(), m.end())  # type: ignore[index]
-            for m in regex.finditer(text, start, end)]
+    def mentions(self, start: int = 0, end: int | None = None) -> list[ArmMention]:
+        """Mentions in ``text[start:end]``, left to right, never overlapping."""
+        end = len(self.text) if end is None else end
+        taken: list[ArmMention] = []
+        for key, arm in self.entries:
+            for pos in find_word(self.low, key, start, end):
+                stop = pos + len(key)
+                if self.low.startswith(" control", stop) and self.text[stop] == "-":
+                    continue  # "placebo-controlled" describes the trial
+                if any(m.start < stop and pos < m.end for m in taken):
+                    continue
+                taken.append(ArmMention(arm, pos, stop))
+        return sorted(taken, key=lambda m: m.start)
 
 
 def comparisons(arms: Sequence[Arm]) -> list[tuple[int, int]]:

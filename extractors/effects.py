@@ -42,7 +42,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
-from extractors.arms import Arm, ArmsHint, arm_regex, comparisons, find_arm_mentions, find_arms
+from extractors.arms import Arm, ArmMatcher, ArmsHint, comparisons, find_arms
 from extractors.numbers import (
     SNUM,
     Count,
@@ -58,6 +58,7 @@ from extractors.outcomes import OutcomeMatcher, OutcomeMention, find_outcomes
 from extractors.records import Article, Effect
 
 RULE_RATIO = "effect.ratio_ci.v1"
+_DIGIT = re.compile(r"\d")
 RULE_COMPUTED = "effect.computed_{measure}.v1"
 #: The measure computed from counts: config/monitoring.toml's lead measure.
 COMPUTED_MEASURE = "RR"
@@ -297,17 +298,17 @@ def extract_effects(article: Article, therapy: str | None = None, arms_hint: Arm
         Another outcome vocabulary (evaluation on corpora whose outcomes are not ours).
     """
     text = normalise(article.abstract)
-    if not any(ch.isdigit() for ch in text):
+    if not _DIGIT.search(text):
         return []
     arms = find_arms(text, therapy, arms_hint)
     pairs = comparisons(arms)
-    regex = arm_regex(arms)
+    regex = ArmMatcher(arms, text)
     is_meta = bool(_META_TITLE.search(article.title)) or bool(
         re.search(r"\bmeta-?analys[ie]s\b", text[:400], re.IGNORECASE))
     findings: list[_Finding] = []
     ratios: list[tuple[Ratio, OutcomeMention | None, tuple[int, int] | None, tuple[str, ...]]] = []
     for s, e in _sentences(text):
-        if not any(ch.isdigit() for ch in text[s:e]):
+        if not _DIGIT.search(text, s, e):
             continue
         _read_sentence(text, s, e, arms, pairs, regex, matcher, is_meta, findings, ratios)
     return _build(article, text, arms, findings, ratios)
@@ -315,6 +316,8 @@ def extract_effects(article: Article, therapy: str | None = None, arms_hint: Arm
 
 def _read_sentence(text, s, e, arms, pairs, regex, matcher, is_meta, findings, ratios) -> None:
     outcomes = find_outcomes(text, s, e, matcher)
+    if not outcomes:
+        return  # numbers with no outcome named in their sentence are never bound
     sentence_ratios = find_ratios(text, s, e)
     p_values = find_p_values(text, s, e)
     masked = [(r.start, r.end) for r in sentence_ratios] + [(p.start, p.end) for p in p_values]
@@ -326,7 +329,7 @@ def _read_sentence(text, s, e, arms, pairs, regex, matcher, is_meta, findings, r
         qualifiers += ("pooled",)
     if _SUBGROUP_RE.search(text, s, e):
         qualifiers += ("subgroup",)
-    mentions = [(m.arm, m.start, m.end) for m in find_arm_mentions(text, regex, s, e)]
+    mentions = [(m.arm, m.start, m.end) for m in regex.mentions(s, e)]
     for ratio in sentence_ratios:
         outcome = _outcome_for(ratio.start, ratio.end, outcomes, text)
         pair = _pair_for_ratio(ratio, mentions, pairs, arms, s)

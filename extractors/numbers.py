@@ -62,6 +62,8 @@ def normalise(text: str) -> str:
     >>> normalise("RR 1·52 (95\u00a0% CI 1·18\u20131·96), P\u2009=\u20090·49; \u22120.5")
     'RR 1.52 (95 % CI 1.18-1.96), P = 0.49; -0.5'
     """
+    if text.isascii():
+        return text
     out = text.translate(_TABLE)
     assert len(out) == len(text)
     return out
@@ -309,6 +311,8 @@ def _measure_of(m: re.Match) -> tuple[str, str]:
     raise AssertionError("measure group without a measure")
 
 
+#: A cheap test that a span could hold a ratio statement at all.
+_RATIO_TRIGGER = re.compile(r"(?i:ratio|risk|difference)|RR|OR|HR|RD")
 _TRAILING_P = re.compile(r"\s*[,;]?\s*(?:and\s+)?(?=[Pp](?![\w]))")
 
 
@@ -326,7 +330,9 @@ def find_ratios(text: str, start: int = 0, end: int | None = None) -> list[Ratio
     [('RR', 1.67, 0.94, 2.98, None), ('OR', 2.94, 1.23, 8.33, 0.01)]
     """
     end = len(text) if end is None else end
-    found = []
+    found: list[Ratio] = []
+    if not _RATIO_TRIGGER.search(text, start, end):
+        return found
     for m in _RATIO_RE.finditer(text, start, end):
         measure, name = _measure_of(m)
         adjusted = bool(m.group("adj")) or name in _ADJUSTED_ABBR

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Sequence
 
+from extractors.patterns import trie_pattern
+
 
 @dataclass(frozen=True, slots=True)
 class OutcomeMention:
@@ -64,6 +66,16 @@ _UNIT_BEFORE = re.compile(
 UNITS = ("woman", "cycle", "transfer", "embryo")
 
 
+def _key(words: str) -> str:
+    """Phrase identity regardless of case, spaces and hyphens ("Live-birth" == "live birth")."""
+    return re.sub(r"[\s-]+", "", words.lower())
+
+
+def _loose(ch: str) -> str:
+    """A space or hyphen in a vocabulary phrase matches a space, a hyphen or nothing."""
+    return r"[\s-]*" if ch in " -" else re.escape(ch)
+
+
 class OutcomeMatcher:
     """A compiled vocabulary: finds mentions of its outcomes in text.
 
@@ -76,19 +88,19 @@ class OutcomeMatcher:
 
     def __init__(self, terms: Iterable[OutcomeTerms]):
         self.terms = tuple(terms)
-        entries: list[tuple[str, str, bool]] = []
+        self._phrases: dict[str, str] = {}
+        self._abbreviations: dict[str, str] = {}
         for t in self.terms:
-            entries += [(p, t.outcome, False) for p in t.phrases]
-            entries += [(a, t.outcome, True) for a in t.abbreviations]
-        entries.sort(key=lambda e: -len(e[0]))
-        self._ids: list[str] = []
+            for phrase in t.phrases:
+                self._phrases.setdefault(_key(phrase), t.outcome)
+            for abbr in t.abbreviations:
+                self._abbreviations.setdefault(abbr, t.outcome)
         parts = []
-        for i, (words, outcome, is_abbr) in enumerate(entries):
-            body = re.escape(words).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]?")
-            if not is_abbr:
-                body = f"(?i:{body})"
-            parts.append(rf"(?P<o{i}>{body})")
-            self._ids.append(outcome)
+        if self._phrases:
+            phrases = [p for t in self.terms for p in t.phrases]
+            parts.append(f"(?P<p>(?i:{trie_pattern(phrases, _loose)}))")
+        if self._abbreviations:
+            parts.append(f"(?P<a>{trie_pattern(self._abbreviations)})")
         self._regex = re.compile(
             rf"{_CONDITION_PREFIX}(?<![\w-])(?:{'|'.join(parts)})(?![\w])(?!-\w){_NOT_AFTER}"
         ) if parts else None
@@ -100,9 +112,12 @@ class OutcomeMatcher:
         end = len(text) if end is None else end
         found = []
         for m in self._regex.finditer(text, start, end):
-            index = int(m.lastgroup[1:])  # type: ignore[index]
-            found.append(OutcomeMention(self._ids[index], m.group(0), m.start(), m.end(),
-                                        find_unit(text, m.start(), m.end())))
+            words = m.group(0)
+            outcome = (self._phrases.get(_key(words)) if m.lastgroup == "p"
+                       else self._abbreviations.get(words))
+            if outcome is None:
+                continue
+            found.append(OutcomeMention(outcome, words, m.start(), m.end(), find_unit(text, m.start(), m.end())))
         return found
 
 
