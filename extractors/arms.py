@@ -135,6 +135,7 @@ class _Candidate:
     therapy: str | None = None
     keys: set[str] = field(default_factory=set)
     order: int | None = None  # where the trial lists this arm (allocation or "(n = k)")
+    definition: str = ""      # what a lettered group received ("group A received G-CSF")
 
 
 def lowered(text: str) -> str:
@@ -388,9 +389,20 @@ def _allocation_phrases(text: str) -> list[_Candidate]:
 _SIZED_RE = re.compile(rf"[\(\[]\s*[nN]\s?=\s?(?P<n>{INT})\s*[\)\]]")
 
 
+_NAMED_SIZE_RE = re.compile(rf"(?<=[(\[;,] )(?P<name>[A-Za-z][\w+-]{{2,}})\s?=\s?(?P<n>{INT})(?=\s*[;,)\]])"
+                            rf"|(?<=[(\[;,])(?P<name2>[A-Za-z][\w+-]{{2,}})\s?=\s?(?P<n2>{INT})(?=\s*[;,)\]])")
+
+
 def _sized_phrases(text: str) -> list[_Candidate]:
-    """Arms printed with their size: "subcutaneous G-CSF (n = 60)"."""
+    """Arms printed with their size: "subcutaneous G-CSF (n = 60)", "(Prolutex = 392; ...)"."""
     found = []
+    for m in _NAMED_SIZE_RE.finditer(text):
+        name = m.group("name") or m.group("name2")
+        if name.lower() in ("n", "p", "ci", "or", "rr", "hr"):
+            continue
+        cand = _Candidate(name, m.start(), size=parse_int(m.group("n") or m.group("n2")))
+        cand.order = cand.start
+        found.append(cand)
     for m in _SIZED_RE.finditer(text):
         words, start = _words_before(text, m.start(), limit=4)
         name = _clean(words, tail=True)
@@ -407,6 +419,7 @@ def _define_letter_group(cand: _Candidate, text: str, end: int) -> None:
     window = text[end:end + 120]
     stop = re.search(r"[;.]\s|\bgroup\s[A-D1-4]\b|\band\s(?:the\s)?(?:other|second)\b", window, re.IGNORECASE)
     window = window[: stop.start()] if stop else window
+    cand.definition = window
     kind = control_kind(window)
     regex, owner = _therapy_regex(None)
     therapy_hit = regex.search(window) if regex is not None else None
@@ -417,13 +430,24 @@ def _define_letter_group(cand: _Candidate, text: str, end: int) -> None:
         cand.keys.add(therapy_hit.group(0).lower())
 
 
+def _hint_letters(words: str) -> set[str]:
+    """Group letters a hint names ("group A (DFE 2 cm)" -> {"a"})."""
+    return {m.group(1).lower() for m in re.finditer(rf"(?i:group|arm)s?\s({_LABEL})", words)}
+
+
 def _apply_hint(candidates: list[_Candidate], text: str, hint: ArmsHint) -> None:
     treat_keys, ctrl_keys = _hint_keys(hint.intervention), _hint_keys(hint.comparator)
     shared = treat_keys & ctrl_keys
     treat_keys, ctrl_keys = treat_keys - shared, ctrl_keys - shared
     for cand in candidates:
-        words = set(_hint_keys(cand.name))
+        words = set(_hint_keys(cand.name)) | (_hint_keys(cand.definition) if cand.letter else set())
+        if cand.letter and cand.letter.lower() in _hint_letters(hint.intervention):
+            words |= treat_keys
+        elif cand.letter and cand.letter.lower() in _hint_letters(hint.comparator):
+            words |= ctrl_keys
         t, c = len(words & treat_keys), len(words & ctrl_keys)
+        if cand.letter:
+            cand.keys |= words & (treat_keys if t > c else ctrl_keys if c > t else set())
         if t > c:
             cand.role, cand.control_kind = "treatment", None
         elif c > t:
@@ -516,6 +540,10 @@ def _same_arm(arms: list[_Candidate], cand: _Candidate) -> _Candidate | None:
             continue
         if cand.letter or arm.letter:
             if cand.letter and cand.letter == arm.letter:
+                return arm
+            if cand.letter and arm.letter is None and arm.name.lower() in cand.keys:
+                arm.letter = cand.letter
+                arm.keys |= cand.keys
                 return arm
             if cand.letter is None and arm.letter and (
                     cand.name.lower() in arm.keys

@@ -54,7 +54,7 @@ from extractors.numbers import (
     normalise,
     percent_matches,
 )
-from extractors.outcomes import OutcomeMatcher, OutcomeMention, find_outcomes
+from extractors.outcomes import OutcomeMatcher, OutcomeMention, default_matcher, find_outcomes
 from extractors.records import Article, Effect
 
 RULE_RATIO = "effect.ratio_ci.v1"
@@ -107,6 +107,11 @@ _INTERVAL_RE = re.compile(
     rf"(?:\d{{2}}\s?%\s*-?\s*(?:CI|C\.I\.|(?i:confidence\s+intervals?))|(?i:\brange\b|IQR|interquartile\s+range)|\bCI\b)"
     rf"[\s:=,(\[]*(?:of\s+|from\s+|between\s+)?{SNUM}\s*%?\s*(?:-|to|,|;|and)\s*{SNUM}\s*%?"
 )
+#: A percentage that is a difference, not a group's rate ("an absolute difference of 12%").
+_DIFFERENCE_RE = re.compile(
+    rf"(?i:difference|reduction|increase|decrease)\s+(?:\w+\s+){{0,2}}?(?:of|was|=|:)?\s*{SNUM}\s*%"
+    rf"|{SNUM}\s*%\s*(?:\(\s*)?(?i:absolute|relative|points?|percentage\s+points?|higher|lower|more|less|"
+    rf"reduction|increase|decrease|difference|improvement)")
 _SUBGROUP_RE = re.compile(
     r"\b(?:subgroups?|sub-group|subset|stratified|aged|older than|younger than|over the age|under the age|"
     r"per-protocol|per protocol)\b", re.IGNORECASE)
@@ -115,6 +120,24 @@ _POOLED_RE = re.compile(r"\b(?:pooled|meta-?analys[ie]s|(?:\d+|two|three|four|fi
 _META_TITLE = re.compile(r"meta-?analys|systematic\s+review|pooled\s+analysis", re.IGNORECASE)
 _COMPARED_WITH = re.compile(r"(?:compared\s+(?:with|to)|in\s+comparison\s+(?:with|to)|relative\s+to|versus|vs\.?|than)"
                             r"\s+(?:(?:the|those|women|patients)\s+)*(?:in\s+(?:the\s+)?)?$", re.IGNORECASE)
+#: Runs of spaces that only a flattened table leaves (PubMed abstracts have none).
+_TABLE_LIKE = re.compile(r" {3,}\S+ {3,}\S+ {3,}")
+#: A noun phrase that names some outcome: "fertilization rate", "incidence of OHSS".
+_OUTCOME_LIKE = re.compile(r"\b([A-Za-z][\w-]*)\s+rates?\b(?!\s+ratio)|\b(incidence|proportion|percentage)s?\s+of\b")
+#: Words before "rate" that do not name an outcome ("the rates were ...").
+_NOT_OUTCOME_WORDS = frozenset("""
+the these those their its both all overall similar higher lower comparable respective corresponding
+mean median crude adjusted and or of in with a an was were by at event
+""".split())
+#: What may stand between a figure and the arm named after it ("13/71 in the G-CSF group").
+_AFTER_GAP = re.compile(
+    r"[\s,;:)\]]*(?:(?:in|with|for|among|of|after|from|on|by|receiving|received|given|treated|allocated|"
+    r"assigned|randomi[sz]ed|to|the|those|women|patients|participants|subjects|cases|who|were|was|group|"
+    r"arm|cohort)\b[\s,;:)\]]*){0,6}", re.IGNORECASE)
+#: What may stand between an arm's name and its figure ("the G-CSF group (13/71)", "controls: 10/71").
+_BEFORE_GAP = re.compile(
+    r"[\s,;:(\[]*(?:(?:groups?|arms?|cohort|patients|women|participants|subjects|was|were|had|of|the|"
+    r"n\s?=\s?\d+)\b[\s,;:(\[]*){0,4}", re.IGNORECASE)
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 #: Counts that describe a mean or a baseline, not an outcome ("mean age 32.1 vs 33.4").
 _BASELINE = re.compile(r"\b(?:mean|median|age|BMI|body mass|baseline|duration|years?|days?|weeks?|"
@@ -145,6 +168,7 @@ class _Finding:
     p_operator: str | None
     rule_id: str
     qualifiers: tuple[str, ...]
+    sentence: int = 0
 
 
 def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -156,6 +180,16 @@ def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
 # ----------------------------------------------------------------------------------------------
 
 
+def _compared_first(text: str, named: list[tuple[int, int, int]], units: list[Count]) -> bool:
+    """"Compared with controls, the G-CSF group had a higher CPR (40% vs 25%)": the figures follow
+    the subject, which is named second."""
+    first, second = named
+    lead_in = text[max(0, first[1] - 40):first[1]]
+    return bool(re.search(r"(?:compared|comparison|relative)\s+(?:with|to)\s+(?:the\s+)?$", lead_in, re.IGNORECASE)
+                and not _COMPARED_WITH.search(text, max(0, second[1] - 40), second[1])
+                and not re.search(r"\bthan\b", text[second[2]:units[0].start]))
+
+
 def _order_by_mentions(units: list[Count], mentions: list[tuple[int, int, int]], text: str,
                        arms: Sequence[Arm]) -> list[int] | None:
     """Arm index per unit from the arms named around them, or ``None`` when it is not clear."""
@@ -165,39 +199,36 @@ def _order_by_mentions(units: list[Count], mentions: list[tuple[int, int, int]],
         if distinct and distinct[-1][0] == m[0]:
             continue
         distinct.append(m)
-    arm_ids = [m[0] for m in distinct]
     k = len(units)
-    if len(arm_ids) == k and len(set(arm_ids)) == k:
-        order = list(arm_ids)
-        # "Compared with controls, the G-CSF group had a higher CPR (40% vs 25%)": the numbers
-        # follow the subject, which is the second arm named.
-        if k == 2 and distinct[1][1] < units[0].start and _COMPARED_WITH.search(
-                text, max(0, distinct[0][1] - 40), distinct[0][1]) and not _COMPARED_WITH.search(
-                text, max(0, distinct[1][1] - 40), distinct[1][1]) and distinct[0][1] < distinct[1][1]:
-            preceding = text[max(0, distinct[0][1] - 40):distinct[0][1]]
-            if re.search(r"(?:compared|comparison|relative)\s", preceding, re.IGNORECASE) and not re.search(
-                    r"\bthan\b", text[distinct[1][2]:units[0].start]):
-                order = [arm_ids[1], arm_ids[0]]
-        return order
-    # Alternating "X group: a/n ... Y group: b/m" or "a/n in X vs b/m in Y" with extra mentions.
-    tokens = sorted([(u.start, "U", i) for i, u in enumerate(units)] + [(m[1], "M", m[0]) for m in distinct])
+    # "between Prolutex and Endometrin (41.6 versus 44.4%)", "40% and 20% in the G-CSF and
+    # control groups, respectively": as many arms named together as there are figures, in order.
+    before = [m for m in distinct if m[2] <= units[0].start][-k:]
+    after = [m for m in distinct if m[1] >= units[-1].end][:k]
+    by_before = [m[0] for m in before] if len({m[0] for m in before}) == k else None
+    by_after = [m[0] for m in after] if len({m[0] for m in after}) == k else None
+    if by_before and by_after and by_before != by_after:
+        # "respectively" after the figures points at the names that follow them
+        if _RESPECTIVELY.search(text, units[-1].end, units[-1].end + 150):
+            by_before = None
+        else:
+            return None
+    if by_before:
+        if k == 2 and _compared_first(text, before, units):
+            return [by_before[1], by_before[0]]
+        return by_before
+    if by_after:
+        return by_after
+    # Otherwise each figure takes the arm named right beside it: "13/71 in the G-CSF group",
+    # "the control group: 10/71". A name further off, or across "than"/"compared with", is not
+    # taken: that is where readers (and rules) swap arms.
     assigned: list[int | None] = [None] * k
-    if tokens and tokens[0][1] == "M":
-        current = None
-        for _, kind, value in tokens:
-            if kind == "M":
-                current = value
-            elif assigned[value] is None:
-                assigned[value] = current
-    else:
-        pending: list[int] = []
-        for _, kind, value in tokens:
-            if kind == "U":
-                pending.append(value)
-            elif pending:
-                if len(pending) > 1:
-                    return None
-                assigned[pending.pop()] = value
+    for i, unit in enumerate(units):
+        after = [m for m in distinct if m[1] >= unit.end and _AFTER_GAP.fullmatch(text, unit.end, m[1])]
+        before = [m for m in distinct if m[2] <= unit.start and _BEFORE_GAP.fullmatch(text, m[2], unit.start)]
+        if after:
+            assigned[i] = after[0][0]
+        elif before:
+            assigned[i] = before[-1][0]
     # "27.5% with PBMC and 15.0% without": one arm named, the other unit is the other arm.
     missing = [i for i, a in enumerate(assigned) if a is None]
     if k == 2 and len(missing) == 1 and len(arms) == 2 and assigned[1 - missing[0]] is not None:
@@ -271,8 +302,10 @@ def _assign_without_mentions(units: list[Count], arms: Sequence[Arm], pair: tupl
         return forward, "proved"
     if fits[tuple(backward)] is True and fits[tuple(forward)] is False:
         return backward, "proved"
+    # Both orders fit (equal arms): the figures follow the order the trial listed its arms, but
+    # only when the arms' sizes proved the figures are theirs at all.
     listed = sorted(pair, key=lambda i: arms[i].order)
-    if fits[tuple(listed)] is False:
+    if fits[tuple(listed)] is not True:
         return None
     return list(listed), "order"
 
@@ -305,23 +338,32 @@ def extract_effects(article: Article, therapy: str | None = None, arms_hint: Arm
     regex = ArmMatcher(arms, text)
     is_meta = bool(_META_TITLE.search(article.title)) or bool(
         re.search(r"\bmeta-?analys[ie]s\b", text[:400], re.IGNORECASE))
+    defined = (matcher or default_matcher()).defined_abbreviations(text)
     findings: list[_Finding] = []
     ratios: list[tuple[Ratio, OutcomeMention | None, tuple[int, int] | None, tuple[str, ...]]] = []
     for s, e in _sentences(text):
         if not _DIGIT.search(text, s, e):
             continue
-        _read_sentence(text, s, e, arms, pairs, regex, matcher, is_meta, findings, ratios)
+        _read_sentence(text, s, e, arms, pairs, regex, matcher, defined, is_meta, findings, ratios)
     return _build(article, text, arms, findings, ratios)
 
 
-def _read_sentence(text, s, e, arms, pairs, regex, matcher, is_meta, findings, ratios) -> None:
-    outcomes = find_outcomes(text, s, e, matcher)
-    if not outcomes:
+def _read_sentence(text, s, e, arms, pairs, regex, matcher, defined, is_meta, findings, ratios) -> None:
+    known = find_outcomes(text, s, e, matcher, defined)
+    if not known:
         return  # numbers with no outcome named in their sentence are never bound
+    if _TABLE_LIKE.search(text, s, e):
+        return  # a flattened table: its columns cannot be told apart from prose
+    # An outcome we do not know ("fertilization rate") still ends the previous one's segment.
+    barriers = [OutcomeMention("", m.group(0), m.start(), m.end()) for m in _OUTCOME_LIKE.finditer(text, s, e)
+                if (m.group(1) or "").lower() not in _NOT_OUTCOME_WORDS
+                and not any(o.start < m.end() and m.start() < o.end for o in known)]
+    outcomes = sorted(known + barriers, key=lambda o: o.start)
     sentence_ratios = find_ratios(text, s, e)
     p_values = find_p_values(text, s, e)
     masked = [(r.start, r.end) for r in sentence_ratios] + [(p.start, p.end) for p in p_values]
     masked += [(m.start(), m.end()) for m in _INTERVAL_RE.finditer(text, s, e)]
+    masked += [(m.start(), m.end()) for m in _DIFFERENCE_RE.finditer(text, s, e)]
     counts = [c for c in find_counts(text, s, e) if not _overlaps(c.start, c.end, masked)
               and not _BASELINE.search(text, max(s, c.start - 12), c.start)]
     qualifiers: tuple[str, ...] = ()
@@ -332,18 +374,19 @@ def _read_sentence(text, s, e, arms, pairs, regex, matcher, is_meta, findings, r
     mentions = [(m.arm, m.start, m.end) for m in regex.mentions(s, e)]
     for ratio in sentence_ratios:
         outcome = _outcome_for(ratio.start, ratio.end, outcomes, text)
+        if outcome is not None and not outcome.outcome:
+            outcome = None
         pair = _pair_for_ratio(ratio, mentions, pairs, arms, s)
         q = qualifiers + (("adjusted",) if ratio.adjusted else ())
-        ratios.append((ratio, outcome, pair, q))
+        ratios.append((ratio, outcome, pair, q, s))
     if not outcomes or len(counts) < 2 or not pairs:
         return
     for i, outcome in enumerate(outcomes):
         seg_start = outcome.start if i else s
         seg_end = outcomes[i + 1].start if i + 1 < len(outcomes) else e
+        if not outcome.outcome:
+            continue
         units = [c for c in counts if seg_start <= c.start < seg_end]
-        # A plain "40%" in a segment with fractions is some other figure; keep one kind.
-        if any(u.form != "pct" for u in units) and any(u.form == "pct" for u in units):
-            units = [u for u in units if u.form != "pct"]
         if len(units) < 2 or len(units) > len(arms):
             continue
         seg_mentions = [m for m in mentions if seg_start <= m[1] < seg_end]
@@ -378,7 +421,7 @@ def _read_sentence(text, s, e, arms, pairs, regex, matcher, is_meta, findings, r
             extra = tuple(sorted({g.how for g in (g_t, g_c) if g.how != "printed"}))
             findings.append(_Finding(outcome, g_t, g_c, min(outcome.start, units[0].start), span_end,
                                      p.value if p else None, p.operator if p else None, rule,
-                                     qualifiers + extra))
+                                     qualifiers + extra, s))
 
 
 def _outcome_for(start: int, end: int, outcomes: list[OutcomeMention], text: str) -> OutcomeMention | None:
@@ -439,7 +482,7 @@ def _build(article: Article, text: str, arms: Sequence[Arm], findings: list[_Fin
         seen[key] = effect
         counts_by_key.setdefault((f.outcome.outcome, f.treat.arm, f.ctrl.arm), []).append(f)
         effects.append(effect)
-    for ratio, outcome, pair, qualifiers in ratios:
+    for ratio, outcome, pair, qualifiers, sentence in ratios:
         if outcome is None or pair is None:
             continue
         if ratio.ci_level is not None and abs(ratio.ci_level - 95.0) > 1e-9:
@@ -447,7 +490,9 @@ def _build(article: Article, text: str, arms: Sequence[Arm], findings: list[_Fin
             qualifiers = qualifiers + (f"ci{int(ratio.ci_level)}",)
         else:
             low, high = ratio.ci_low, ratio.ci_high
-        matched = counts_by_key.get((outcome.outcome, pair[0], pair[1]), [])
+        # Counts join a printed ratio only from its own sentence: elsewhere they may be another
+        # analysis (per protocol, a subgroup) of the same outcome.
+        matched = [f for f in counts_by_key.get((outcome.outcome, pair[0], pair[1]), []) if f.sentence == sentence]
         counts = matched[0] if len({(f.treat.events, f.treat.total, f.ctrl.events, f.ctrl.total)
                                     for f in matched}) == 1 else None
         effects.append(Effect(

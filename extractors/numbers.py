@@ -103,7 +103,10 @@ def parse_number(token: str) -> float:
 
 
 def parse_int(token: str) -> int:
-    """Read a count, with or without a thousands separator ("1,078")."""
+    """Read a count, with or without a thousands separator ("1,078"), or as a word ("four")."""
+    word = WORD_NUMBERS.get(token.lower())
+    if word is not None:
+        return word
     return int(token.replace(",", ""))
 
 
@@ -255,7 +258,7 @@ _MEASURE_WORDS = [
     (r"odds\s+ratios?", "OR"),
     (r"hazard\s+ratios?", "HR"),
     (r"(?:absolute\s+)?risk\s+differences?", "RD"),
-    (r"absolute\s+differences?", "RD"),
+    (r"absolute\s+(?!mean\b)(?:[a-z]+\s+)?differences?", "RD"),
 ]
 _MEASURE_ABBR = [("RR", "RR"), ("OR", "OR"), ("HR", "HR"), ("RD", "RD"),
                  ("aRR", "RR"), ("aOR", "OR"), ("AOR", "OR"), ("aHR", "HR"), ("AHR", "HR")]
@@ -264,7 +267,7 @@ _MEASURE = (
     r"(?P<measure>"
     + r"|".join(rf"(?P<w{i}>(?i:{pat}))" for i, (pat, _) in enumerate(_MEASURE_WORDS))
     + r"|"
-    + r"|".join(rf"(?P<a{i}>(?<![\w-]){abbr}(?![\w-]))" for i, (abbr, _) in enumerate(_MEASURE_ABBR))
+    + r"|".join(rf"(?P<a{i}>(?<![\w-]){abbr}(?![A-Za-z_-]))" for i, (abbr, _) in enumerate(_MEASURE_ABBR))
     + r")"
 )
 
@@ -283,11 +286,15 @@ _SEP = r"\s*(?:-|to|,|;|and)\s*"
 _RATIO_RE = re.compile(
     rf"(?P<adj>{_ADJ})?{_MEASURE}"
     # "relative risk (RR)", "odds ratio [OR]"
-    r"(?:\s*[\(\[]\s*(?:a?RR|a?OR|AOR|a?HR|RD)\s*[\)\]])?"
+    r"(?:\s*[\(\[]\s*(?:a?RR|a?OR|AOR|a?HR|RD)s?\s*[\)\]])?"
+    # "hazard ratios (rizatriptan vs. other triptans)": what is compared, no number in it
+    r"(?:\s*\([^()\d]{1,60}\))?"
     # "OR (95% CI)" or "relative risk, 95% CI" naming the interval before the value
     rf"(?:\s*,?\s*(?P<hopen>[\(\[])?\s*(?P<head>{_ci_label('h')})\s*(?P<hclose>[\)\]])?)?"
     # "for live birth was", "of", ":", "="
-    r"(?P<lead>(?:\s+(?:for|of|in|on|with|between)\s+[^\d;:=()\[\]<>%]{1,80}?)?)"
+    # digits only inside words ("HVTN 503-S"), never a number of their own
+    r"(?P<lead>(?:\s+(?:for|of|in|on|with|between|over|comparing)\s+"
+    r"(?:[^\d;:=()\[\]<>%]|(?<=[A-Za-z-])\d|\d(?=[\w-]*[A-Za-z])){1,80}?)?)"
     r"\s*(?:[:=,]|\s(?:of|was|were|is|being|equal to|amounted to))?\s*(?::|=)?\s*"
     rf"(?P<est>{RNUM})\s*(?P<est_pct>%|\s?percentage points?)?"
     r"\s*[,;]?\s*(?P<open>[\(\[])?\s*"
@@ -377,13 +384,47 @@ def find_ratios(text: str, start: int = 0, end: int | None = None) -> list[Ratio
                 close = re.match(r"\s*[\)\]]", text[ratio_end:end])
                 if close and m.group("open") and not m.group("close"):
                     ratio_end += close.end()
-        found.append(Ratio(
+        ratio = Ratio(
             measure=measure, estimate=est, ci_low=low, ci_high=high,
             ci_level=level if level is not None else 95.0, adjusted=adjusted,
             labelled_ci=bool(label), start=m.start(), end=ratio_end, lead=lead,
             p_value=p_value, p_operator=p_operator,
-        ))
+        )
+        found.append(ratio)
+        if measure != "RD":
+            found += _continuations(text, ratio, end)
     return found
+
+
+#: "HRs were 0.915 (95% CI 0.625-1.339) for X and 0.927 (95% CI 0.634-1.356) for Y": a second
+#: estimate of the same measure, each with its own labelled interval in brackets, joined by
+#: words with no number and no other measure between.
+_CONTINUATION = re.compile(
+    rf"(?P<gap>[^\d;%=<>]{{0,80}}?)(?<![\w.])(?P<est>{RNUM})\s*[\(\[]\s*{_ci_label('k')}\s*[:=,]?\s*"
+    rf"(?P<low>{RNUM}){_SEP}(?P<high>{RNUM})\s*(?:[,;]\s*)?")
+_NOT_IN_GAP = re.compile(r"(?i:ratio|difference|mean|median|change|score|\bOR\b|\bRR\b|\bHR\b|\bMD\b)")
+
+
+def _continuations(text: str, first: Ratio, end: int) -> list[Ratio]:
+    found = []
+    previous = first
+    while True:
+        m = _CONTINUATION.match(text, previous.end, end)
+        if not m or _NOT_IN_GAP.search(m.group("gap")) or not re.search(r"\b(?:and|or|versus|vs|for)\b", m.group("gap")):
+            return found
+        level_text = m.group("klevel") or m.group("klevel2")
+        try:
+            est, low, high = (parse_number(m.group(g)) for g in ("est", "low", "high"))
+        except ValueError:
+            return found
+        stop = m.end()
+        p_value = p_operator = None
+        ps = find_p_values(text, stop, min(end, stop + 30))
+        if ps and not text[stop:ps[0].start].strip(" ;,"):
+            p_value, p_operator, stop = ps[0].value, ps[0].operator, ps[0].end
+        previous = Ratio(first.measure, est, low, high, float(level_text) if level_text else 95.0, first.adjusted,
+                         True, m.start("est"), stop, "", p_value, p_operator)
+        found.append(previous)
 
 
 # --------------------------------------------------------------------------------------------
@@ -424,16 +465,24 @@ UNIT_NOUNS = {
 _UNIT = r"(?:\s+(?P<unit>(?i:women|woman|patients?|participants?|couples|subjects|cases|cycles?|transfers?|embryos?|blastocysts?|pregnancies|pregnancy|infants|babies|neonates)|ETs)\b)?"
 _PCT_NUM = r"(?:\d+(?:\.\d+)?|\.\d+)"
 _FRACTION = rf"(?<!/)(?P<e>{INT})\s?/\s?(?P<n>{INT})(?!\s?/\s?\d)"
-_OF = rf"(?P<e2>{INT})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<n2>{INT})(?![\w.])"
+#: Counts written as words ("four of 313"), zero to twenty; larger ones are printed as digits.
+WORD_NUMBERS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty".split())}
+WORD_NUMBERS["none"] = 0
+_WORD_INT = r"(?<![\w-])(?i:" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")(?![\w-])"
+_OF = rf"(?P<e2>{INT}|{_WORD_INT})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<n2>{INT})(?![\w.])"
 _COUNT_RE = re.compile(
     # 18.3% (13/71) | 18.3% [13 of 71]
-    rf"(?<![\w.])(?P<p1>{_PCT_NUM})\s?%\s*[\(\[]\s*(?:(?P<e1>{INT})\s?(?:/|\s(?:out\s+)?of\s)\s?(?P<n1>{INT})"
+    rf"(?<![\w.])(?P<p1>{_PCT_NUM})\s?%\s*[\(\[]\s*(?:(?P<e1>{INT}|{_WORD_INT})\s?(?:/|\s(?:out\s+)?of\s)\s?(?P<n1>{INT})"
     rf"{_UNIT.replace('unit', 'u1')}\s*[\)\]]|n\s?=\s?(?P<nn1>{INT})\s*[\)\]])"
     # 13/71 (18.3%) | 13/71 women (18.3%) | 13/71, 18.3% | 13 of 71 (18.3%)
     rf"|(?:{_FRACTION}|{_OF}){_UNIT.replace('unit', 'u2')}"
     rf"(?:\s*[\(\[]\s*(?P<p2>{_PCT_NUM})\s?%\s*[\)\]]|\s*,\s*(?P<p2b>{_PCT_NUM})\s?%)?"
     # 26 (39.4%) | 26 women (39.4%)
     rf"|(?P<e3>{INT}){_UNIT.replace('unit', 'u3')}\s*[\(\[]\s*(?P<p3>{_PCT_NUM})\s?%\s*[\)\]]"
+    # 41.6 versus 44.4%: one percent sign for both figures
+    rf"|(?<![\w.])(?P<p5>{_PCT_NUM})\s+(?:vs\.?|versus|and)\s+(?P<p6>{_PCT_NUM})\s?%(?!\s*-?\s*(?:CI|C\.I|(?i:confidence)))"
     # 39.4% | 39.4 percent
     rf"|(?<![\w.])(?P<p4>{_PCT_NUM})\s?{PCT}(?!\s*-?\s*(?:CI|C\.I|(?i:confidence)))(?!\s*[\(\[]\s*\d+\s?/)(?:\s*[\(\[]\s*n\s?=\s?(?P<nn4>{INT})\s*[\)\]])?"
 )
@@ -478,6 +527,10 @@ def find_counts(text: str, start: int = 0, end: int | None = None) -> list[Count
             pct, dec = _pct(g("p3"))
             found.append(Count(parse_int(g("e3")), None, pct, dec, m.start(), m.end(), "events_pct",
                                _unit(g("u3"))))
+        elif g("p5") is not None:
+            for name in ("p5", "p6"):
+                pct, dec = _pct(g(name))
+                found.append(Count(None, None, pct, dec, m.start(name), m.end(name) + (name == "p6"), "pct"))
         else:
             pct, dec = _pct(g("p4"))
             size = parse_int(g("nn4")) if g("nn4") is not None else None

@@ -64,6 +64,8 @@ _UNIT_BEFORE = re.compile(
     re.IGNORECASE,
 )
 UNITS = ("woman", "cycle", "transfer", "embryo")
+#: "live birth (LB)", "ongoing pregnancy (OP)": an abbreviation defined right after a mention.
+_ABBR_DEFINITION = re.compile(r"(?<=\S) ?\((?P<abbr>[A-Z][A-Za-z]{0,4})\)")
 
 
 def _key(words: str) -> str:
@@ -105,12 +107,41 @@ class OutcomeMatcher:
             rf"{_CONDITION_PREFIX}(?<![\w-])(?:{'|'.join(parts)})(?![\w])(?!-\w){_NOT_AFTER}"
         ) if parts else None
 
-    def find(self, text: str, start: int = 0, end: int | None = None) -> list[OutcomeMention]:
-        """Mentions in ``text[start:end]``, left to right, with the unit when stated beside them."""
+    def find(self, text: str, start: int = 0, end: int | None = None,
+             extra: dict[str, str] | None = None) -> list[OutcomeMention]:
+        """Mentions in ``text[start:end]``, left to right, with the unit when stated beside them.
+
+        ``extra`` maps abbreviations the text itself defined ("ongoing pregnancy (OP)") to ids.
+        """
         if self._regex is None:
             return []
         end = len(text) if end is None else end
-        found = []
+        found = self._find(text, start, end)
+        if extra:
+            for abbr, outcome in extra.items():
+                for m in re.finditer(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])", text[start:end]):
+                    a, b = start + m.start(), start + m.end()
+                    if not any(f.start < b and a < f.end for f in found):
+                        found.append(OutcomeMention(outcome, abbr, a, b, find_unit(text, a, b)))
+            found.sort(key=lambda f: f.start)
+        return found
+
+    def defined_abbreviations(self, text: str) -> dict[str, str]:
+        """Abbreviations the text defines for an outcome: "live birth (LB)" -> {"LB": "live_birth"}."""
+        defined: dict[str, str] = {}
+        for m in _ABBR_DEFINITION.finditer(text):
+            abbr = m.group("abbr")
+            if abbr in self._abbreviations or abbr in defined:
+                continue
+            before = self._find(text, max(0, m.start() - 60), m.start())
+            if before and before[-1].end == m.start():
+                defined[abbr] = before[-1].outcome
+        return defined
+
+    def _find(self, text: str, start: int, end: int) -> list[OutcomeMention]:
+        found: list[OutcomeMention] = []
+        if self._regex is None:
+            return found
         for m in self._regex.finditer(text, start, end):
             words = m.group(0)
             outcome = (self._phrases.get(_key(words)) if m.lastgroup == "p"
@@ -141,9 +172,9 @@ def default_matcher() -> OutcomeMatcher:
 
 
 def find_outcomes(text: str, start: int = 0, end: int | None = None,
-                  matcher: OutcomeMatcher | None = None) -> list[OutcomeMention]:
+                  matcher: OutcomeMatcher | None = None, extra: dict[str, str] | None = None) -> list[OutcomeMention]:
     """Outcome mentions in ``text[start:end]`` with the configured vocabulary (or ``matcher``)."""
-    return (matcher or default_matcher()).find(text, start, end)
+    return (matcher or default_matcher()).find(text, start, end, extra)
 
 
 def terms_from_phrases(outcome: str, phrases: Sequence[str]) -> OutcomeTerms:

@@ -23,6 +23,11 @@ the a an of in on at to for with by and or rate rates incidence incidences numbe
 proportions percentage percentages occurrence frequency risk patients patient participants subjects
 women total overall any all having who were was with experienced experiencing reported
 """.split())
+#: Words too common to find an outcome by on their own ("disease", "effects").
+_VAGUE = frozenset("""
+disease diseases effect effects event events children adults infants severity outcome outcomes
+response failure success complications symptoms treatment therapy water score change visit
+""".split())
 
 
 def outcome_phrases(outcome: str) -> list[str]:
@@ -41,10 +46,10 @@ def outcome_phrases(outcome: str) -> list[str]:
             continue
         if run:
             phrases.add(" ".join(run))
-            if len(run) > 1:
-                phrases.add(run[-1]) if len(run[-1]) >= 4 else None
+            if len(run) > 1 and len(run[-1]) >= 4:
+                phrases.add(run[-1])
             run = []
-    return sorted(p for p in phrases if len(p) >= 4)
+    return sorted(p for p in phrases if len(p) >= 4 and p not in _VAGUE)
 
 
 def matcher_for(outcome: str) -> OutcomeMatcher:

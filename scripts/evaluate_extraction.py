@@ -192,10 +192,11 @@ def evaluate_ivf(data: Path) -> dict:
         row = labels.get(pmcid, {"ratios": [], "counts": []})
         hint = ArmsHint(row["intervention"], row["comparator"]) if "intervention" in row else hints.get(pmcid)
         effects = [e for e in extract_effects(article, arms_hint=hint)]
-        got_ratios = collections.Counter((e.outcome, e.measure, e.estimate, e.ci_low, e.ci_high)
-                                         for e in effects if e.source == "reported")
-        gold_ratios = collections.Counter((r["outcome"], r["measure"], r["estimate"], r["ci_low"], r["ci_high"])
-                                          for r in row["ratios"])
+        # Effects, not statements: the same ratio repeated in the results counts once.
+        got_ratios = collections.Counter({(e.outcome, e.measure, e.estimate, e.ci_low, e.ci_high): 1
+                                          for e in effects if e.source == "reported"})
+        gold_ratios = collections.Counter({(r["outcome"], r["measure"], r["estimate"], r["ci_low"], r["ci_high"]): 1
+                                           for r in row["ratios"]})
         got_counts = {(e.outcome, (e.treat_events, e.treat_total, e.ctrl_events, e.ctrl_total))
                       for e in effects if e.source == "computed"}
         gold_counts = {(r["outcome"], tuple(r["counts"])) for r in row["counts"]}
