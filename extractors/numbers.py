@@ -275,7 +275,7 @@ _MEASURE = (
 def _ci_label(p: str) -> str:
     """An interval label ("95% CI", "95 % confidence interval", "CI 95%", "CI"); groups prefixed ``p``."""
     return (
-        rf"(?:(?:(?P<{p}level>\d{{2}}(?:\.\d)?)\s?%\s*-?\s*(?:CIs?|C\.I\.|(?i:confidence\s+(?:intervals?|limits?)))"
+        rf"(?:(?:(?P<{p}level>\d{{2}}(?:\.\d)?)\s?%\s*-?\s*(?:CIs?|C\.I\.?|(?i:confidence\s+(?:intervals?|limits?)))"
         rf"|(?:CI|(?i:confidence\s+interval))\s*(?P<{p}level2>\d{{2}})\s?%"
         rf"|(?P<{p}bare>CI|(?i:confidence\s+interval)))"
         r"(?:\s*[\(\[]\s*CIs?\s*[\)\]])?)"
@@ -297,8 +297,8 @@ _RATIO_RE = re.compile(
     r"(?:[^\d;:=()\[\]<>%]|(?<=[A-Za-z-])\d|\d(?=[\w-]*[A-Za-z])){1,80}?)?)"
     r"\s*(?:[:=,]|\s(?:of|was|were|is|being|equal to|amounted to))?\s*(?::|=)?\s*"
     rf"(?P<est>{RNUM})\s*(?P<est_pct>%|\s?percentage points?)?"
-    r"\s*[,;]?\s*(?P<open>[\(\[])?\s*"
-    rf"(?:(?P<ci>{_ci_label('c')})\s*(?:[:=,]|\s(?:of|was|is|from|between))?\s*[:=]?\s*[\(\[]?\s*)?"
+    r"\s*(?:[,;]|\.(?=\s))?\s*(?P<open>[\(\[])?\s*"
+    rf"(?:(?P<ci>{_ci_label('c')})\s*(?:[:=,;]|\s(?:of|was|is|from|between))?\s*[:=]?\s*[\(\[]?\s*)?"
     rf"(?P<low>{RNUM})\s*(?P<low_pct>%)?{_SEP}(?P<high>{RNUM})\s*(?P<high_pct>%)?"
     r"(?P<close>\s*[\)\]])?"
 )
@@ -318,6 +318,8 @@ def _measure_of(m: re.Match) -> tuple[str, str]:
     raise AssertionError("measure group without a measure")
 
 
+#: "incidence rate ratio (IRR/RR)": an abstract that defines RR as a rate ratio (not our measure).
+_RATE_RATIO_RR = re.compile(r"(?i:rate\s+ratios?)\s*[\(\[]\s*(?:I?RR)\s*[\)\]]")
 #: A cheap test that a span could hold a ratio statement at all.
 _RATIO_TRIGGER = re.compile(r"(?i:ratio|risk|difference)|RR|OR|HR|RD")
 _TRAILING_P = re.compile(r"\s*[,;]?\s*(?:and\s+)?(?=[Pp](?![\w]))")
@@ -340,8 +342,13 @@ def find_ratios(text: str, start: int = 0, end: int | None = None) -> list[Ratio
     found: list[Ratio] = []
     if not _RATIO_TRIGGER.search(text, start, end):
         return found
+    rate_rr: bool | None = None
     for m in _RATIO_RE.finditer(text, start, end):
         measure, name = _measure_of(m)
+        if name in ("RR", "aRR") and rate_rr is None:
+            rate_rr = bool(_RATE_RATIO_RR.search(text))
+        if name in ("RR", "aRR") and rate_rr:
+            continue  # this abstract defined "RR" as a rate ratio
         adjusted = bool(m.group("adj")) or name in _ADJUSTED_ABBR
         head = m.group("head")
         ci = m.group("ci")
