@@ -281,6 +281,14 @@ def find_arms(text: str, therapy: str | None = None, hint: ArmsHint | None = Non
                 and not re.match(r"controls\b", phrase, re.IGNORECASE) \
                 and not re.search(r"(?:with|versus|vs\.?|than|to)\s+(?:the\s+)?$", text[max(0, m.start() - 12):m.start()]):
             continue  # "control of bleeding", "controlled": not an arm
+        previous = candidates[-1] if candidates else None
+        if previous is not None and previous.role == "control" and previous.start + len(previous.name) + 1 >= m.start() \
+                and previous.start < m.start():
+            # "saline placebo": one comparator named twice over; the more specific kind names it
+            previous.name = text[previous.start:m.end()]
+            if _PREFERRED_CONTROL[kind] < _PREFERRED_CONTROL.get(previous.control_kind or "control", 9):
+                previous.control_kind = kind
+            continue
         candidates.append(_Candidate(phrase, m.start(), role="control", control_kind=kind))
     if hint is not None:
         _apply_hint(candidates, text, hint)

@@ -89,7 +89,10 @@ def check_interval(effect: Effect) -> list[str]:
         if any(v <= 0 for v in values):
             problems.append(f"a {effect.measure} and its interval must be positive")
     elif effect.measure == "RD":
-        if any(not -1 <= v <= 1 for v in values):
+        # A printed RD outside [-1, 1] is on the wrong scale (percent); a computed Wald interval
+        # may legitimately cross the bounds near 0% or 100%, its estimate never.
+        checked = values if effect.source != "computed" else [v for v in (est,) if v is not None]
+        if any(not -1 <= v <= 1 for v in checked):
             problems.append("a risk difference and its interval must lie in [-1, 1]")
     if (low is None) != (high is None):
         problems.append("interval has only one bound")

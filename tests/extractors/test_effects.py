@@ -11,6 +11,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractors.effects import _sentences, extract_effects, preferred_effects
 from extractors.records import Article, Effect
@@ -103,3 +105,39 @@ def test_abstract_without_digits_gives_nothing():
 )
 def test_sentences(text, expected):
     assert [text[s:e] for s, e in _sentences(text)] == expected
+
+
+_OUTCOMES = {"Clinical pregnancy": "clinical_pregnancy", "Live birth": "live_birth",
+             "Ongoing pregnancy": "ongoing_pregnancy", "Miscarriage": "miscarriage"}
+_THERAPIES = {"G-CSF": "g_csf", "PBMC": "pbmc", "intralipid": "intralipid", "atosiban": "atosiban"}
+_SENTENCES = [
+    "{O} was {a}/{n} ({p}%) in the {T} group and {b}/{m} ({q}%) in the {C} group.",
+    "{O}: {T} group {a}/{n} ({p}%) vs {C} group {b}/{m} ({q}%).",
+    "{O} rates were {p}% ({a}/{n}) and {q}% ({b}/{m}) in the {T} and {C} groups, respectively.",
+    "In the {C} group {O_lower} occurred in {b} of {m} women, compared with {a} of {n} in the {T} group.",
+    "{O} rates were {q}% ({b}/{m}) and {p}% ({a}/{n}) in the {C} and {T} groups, respectively.",
+]
+
+
+@st.composite
+def two_arm_abstracts(draw):
+    outcome = draw(st.sampled_from(sorted(_OUTCOMES)))
+    therapy = draw(st.sampled_from(sorted(_THERAPIES)))
+    control = draw(st.sampled_from(["placebo", "saline", "control"]))
+    n, m = draw(st.integers(10, 400)), draw(st.integers(10, 400))
+    a, b = draw(st.integers(0, n)), draw(st.integers(0, m))
+    template = draw(st.sampled_from(_SENTENCES))
+    text = (f"Women with repeated implantation failure were randomized to {therapy} (n = {n}) or {control} "
+            f"(n = {m}). " + template.format(O=outcome, O_lower=outcome.lower(), T=therapy, C=control, a=a, n=n,
+                                             b=b, m=m, p=f"{100 * a / n:.1f}", q=f"{100 * b / m:.1f}"))
+    return text, _THERAPIES[therapy], _OUTCOMES[outcome], (a, n, b, m)
+
+
+@given(two_arm_abstracts())
+@settings(max_examples=150, deadline=None)
+def test_any_two_arm_sentence_gives_its_counts_in_the_right_order(case):
+    text, therapy, outcome, counts = case
+    effects = extract_effects(Article("p", "t", text), therapy=therapy)
+    assert [(e.source, e.outcome, (e.treat_events, e.treat_total, e.ctrl_events, e.ctrl_total)) for e in effects] == [
+        ("computed", outcome, counts)]
+    assert effects[0].check_failures == ()
