@@ -293,12 +293,14 @@ _RATIO_RE = re.compile(
     rf"(?:\s*,?\s*(?P<hopen>[\(\[])?\s*(?P<head>{_ci_label('h')})\s*(?P<hclose>[\)\]])?)?"
     # "for live birth was", "of", ":", "="
     # digits only inside words ("HVTN 503-S"), never a number of their own
-    r"(?P<lead>(?:\s+(?:for|of|in|on|with|between|over|comparing)\s+"
+    r"(?P<lead>(?:\s+(?:for|of|in|on|with|between|over|comparing|vs\.?|versus)\s+"
     r"(?:[^\d;:=()\[\]<>%]|(?<=[A-Za-z-])\d|\d(?=[\w-]*[A-Za-z])){1,80}?)?)"
     r"\s*(?:[:=,]|\s(?:of|was|were|is|being|equal to|amounted to))?\s*(?::|=)?\s*"
     rf"(?P<est>{RNUM})\s*(?P<est_pct>%|\s?percentage points?)?"
+    # "OR 1.02 per kg/m2": the estimate's unit
+    r"(?:\s+per\s+[^\s,;()\[\]]{1,15})?"
     r"\s*(?:[,;]|\.(?=\s))?\s*(?P<open>[\(\[])?\s*"
-    rf"(?:(?P<ci>{_ci_label('c')})\s*(?:[:=,;]|\s(?:of|was|is|from|between))?\s*[:=]?\s*[\(\[]?\s*)?"
+    rf"(?:(?P<ci>{_ci_label('c')})\s*[\)\]]?\s*(?:[:=,;]|\s(?:of|was|is|from|between))?\s*[:=]?\s*[\(\[]?\s*)?"
     rf"(?P<low>{RNUM})\s*(?P<low_pct>%)?{_SEP}(?P<high>{RNUM})\s*(?P<high_pct>%)?"
     r"(?P<close>\s*[\)\]])?"
 )
