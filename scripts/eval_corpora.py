@@ -49,6 +49,11 @@ def outcome_phrases(outcome: str) -> list[str]:
             if len(run) > 1 and len(run[-1]) >= 4:
                 phrases.add(run[-1])
             run = []
+    # A long description ("subjective improvement ... within the past 12 months") is not found
+    # by any one of its words.
+    content = [w for w in words if w not in _GENERIC]
+    if len(content) > 4:
+        phrases = {p for p in phrases if " " in p}
     return sorted(p for p in phrases if len(p) >= 4 and p not in _VAGUE)
 
 
