@@ -81,7 +81,8 @@ _NAME_WORD = re.compile(r"[\w+/\u00b5\u03bc%-]+(?:\.\w+)*")
 _SIZE_AFTER = re.compile(rf"\s*[\(\[,]?\s*(?:[nN]\s?=\s?(?P<n>{INT})|(?P<n2>{INT})\s+(?:women|patients|participants|couples|subjects))\s*[\)\]]?")
 _SIZE_BEFORE = re.compile(
     rf"(?P<n>{INT})\s+(?:(?:women|patients|participants|couples|subjects|cases)\s+)?"
-    r"(?:(?:were|was)\s+)?(?:(?:randomi[sz]ed|allocated|assigned|included|enrolled)\s+)?(?:in|into|to)\s+(?:the\s+)?$"
+    r"(?:(?:were|was)\s+)?(?:(?:(?:randomi[sz]ed|allocated|assigned|included|enrolled)\s+)?(?:in|into|to)|received|"
+    r"underwent|were\s+given|got)\s+(?:the\s+)?$"
 )
 _ALLOC_RE = re.compile(
     r"(?:randomi[sz]ed|randomly\s+(?:allocated|assigned|divided)|allocated|assigned|divided)\s+"

@@ -138,6 +138,10 @@ _AFTER_GAP = re.compile(
 _BEFORE_GAP = re.compile(
     r"[\s,;:(\[]*(?:(?:groups?|arms?|cohort|patients|women|participants|subjects|was|were|had|of|the|"
     r"n\s?=\s?\d+)\b[\s,;:(\[]*){0,4}", re.IGNORECASE)
+#: Between outcomes listed together ("The CPR and LBR", "CPR, OPR and LBR").
+_LIST_GAP = re.compile(r"\s*(?:,|and|or|&)?\s*(?:,|and|or)?\s*(?:the\s+)?")
+#: Between the two figures of one outcome in a list of pairs ("48.0% vs 30.0%").
+_PAIR_GAP = re.compile(r"[\s)\]]*(?:vs\.?|versus|v\.?|compared\s+(?:with|to))[\s(\[]*", re.IGNORECASE)
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 #: Counts that describe a mean or a baseline, not an outcome ("mean age 32.1 vs 33.4").
 _BASELINE = re.compile(r"\b(?:mean|median|age|BMI|body mass|baseline|duration|years?|days?|weeks?|"
@@ -349,7 +353,7 @@ def extract_effects(article: Article, therapy: str | None = None, arms_hint: Arm
 
 
 def _read_sentence(text, s, e, arms, pairs, regex, matcher, defined, is_meta, findings, ratios) -> None:
-    known = find_outcomes(text, s, e, matcher, defined)
+    known = _fold_definitions(text, find_outcomes(text, s, e, matcher, defined))
     if not known:
         return  # numbers with no outcome named in their sentence are never bound
     if _TABLE_LIKE.search(text, s, e):
@@ -381,47 +385,110 @@ def _read_sentence(text, s, e, arms, pairs, regex, matcher, defined, is_meta, fi
         ratios.append((ratio, outcome, pair, q, s))
     if not outcomes or len(counts) < 2 or not pairs:
         return
+    segments = []
     for i, outcome in enumerate(outcomes):
         seg_start = outcome.start if i else s
         seg_end = outcomes[i + 1].start if i + 1 < len(outcomes) else e
-        if not outcome.outcome:
+        segments.append((outcome, seg_start, seg_end, [c for c in counts if seg_start <= c.start < seg_end]))
+    for outcome, seg_start, seg_end, units, anchors in _split_listed_outcomes(text, segments):
+        if not outcome.outcome or len(units) < 2 or len(units) > len(arms):
             continue
-        units = [c for c in counts if seg_start <= c.start < seg_end]
-        if len(units) < 2 or len(units) > len(arms):
-            continue
-        seg_mentions = [m for m in mentions if seg_start <= m[1] < seg_end]
-        order = _order_by_mentions(units, seg_mentions, text, arms) if seg_mentions else None
-        binding = "named"
-        if order is None and not seg_mentions:
-            outside = [m for m in mentions if not (seg_start <= m[1] < seg_end)]
-            if outside and len(outcomes) > 1:
-                order = _order_by_mentions(units, outside, text, arms)
-            if order is None and not mentions and len(pairs) == 1 and len(arms) == 2:
-                decided = _assign_without_mentions(units, arms, pairs[0], outcome)
-                if decided is not None:
-                    order, binding = decided
+        _bind_segment(text, s, e, outcome, units, seg_start, seg_end, mentions, len(outcomes) > 1, arms, pairs,
+                      p_values, qualifiers, findings, anchors)
+
+
+def _split_listed_outcomes(text: str, segments: list) -> list:
+    """Outcomes listed first, then their figures in the same order.
+
+    Outcome by outcome: "The CPR and LBR ... (48.0% vs 30.0%, 40.0% vs 22.0%)", each pair joined by
+    "vs". Arm by arm: "IR, CPR and LBR were 25.3%, 45.0% and 38.3% in the study group versus
+    14.2%, 26.7% and 21.7% in the control group". Returns ``(outcome, start, end, figures,
+    anchors)`` per outcome; ``anchors`` are the figures whose named arms decide the order for
+    all (the last of each arm's run), or ``None``.
+    """
+    out = []
+    i = 0
+    while i < len(segments):
+        j = i
+        while j + 1 < len(segments) and not segments[j][3] and segments[j][0].outcome and \
+                _LIST_GAP.fullmatch(text, segments[j][0].end, segments[j + 1][0].start):
+            j += 1
+        run = segments[i:j + 1]
+        units = run[-1][3]
+        k = len(run)
+        if k > 1 and len(units) == 2 * k:
+            _, seg_start, seg_end, _ = run[-1]
+            if all(_PAIR_GAP.fullmatch(text, units[2 * n].end, units[2 * n + 1].start) for n in range(k)):
+                out += [(o, seg_start, seg_end, units[2 * n:2 * n + 2], None) for n, (o, _, _, _) in enumerate(run)]
+                i = j + 1
+                continue
+            if all(_LIST_GAP.fullmatch(text, units[n].end, units[n + 1].start) for n in range(k - 1)) and \
+                    all(_LIST_GAP.fullmatch(text, units[k + n].end, units[k + n + 1].start) for n in range(k - 1)):
+                anchors = [units[k - 1], units[2 * k - 1]]
+                out += [(o, seg_start, seg_end, [units[n], units[k + n]], anchors) for n, (o, _, _, _) in enumerate(run)]
+                i = j + 1
+                continue
+        out.append(segments[i] + (None,))
+        i += 1
+    return out
+
+
+def _bind_segment(text, s, e, outcome, units, seg_start, seg_end, mentions, several, arms, pairs, p_values,
+                  qualifiers, findings, anchors=None) -> None:
+    """Bind one outcome's figures to arms and record the comparison(s) they make."""
+    seg_mentions = [m for m in mentions if seg_start <= m[1] < seg_end]
+    if anchors is not None:
+        # arm-by-arm lists: the arms named after each run decide, and only they may
+        order = _order_by_mentions(anchors, seg_mentions, text, arms) if seg_mentions else None
         if order is None:
+            return
+        seg_mentions = []
+    else:
+        order = _order_by_mentions(units, seg_mentions, text, arms) if seg_mentions else None
+    binding = "named"
+    if order is None and not seg_mentions and anchors is None:
+        outside = [m for m in mentions if not (seg_start <= m[1] < seg_end)]
+        if outside and several:
+            order = _order_by_mentions(units, outside, text, arms)
+        if order is None and not mentions and len(pairs) == 1 and len(arms) == 2:
+            decided = _assign_without_mentions(units, arms, pairs[0], outcome)
+            if decided is not None:
+                order, binding = decided
+    if order is None:
+        return
+    groups = {}
+    for unit, arm_index in zip(units, order):
+        events, total, how = _resolve(unit, arms[arm_index], outcome)
+        groups[arm_index] = _Group(arm_index, unit, events, total, how)
+    p = next((pv for pv in p_values if pv.start >= units[-1].end and pv.start < seg_end), None)
+    span_end = max(u.end for u in units)
+    if p is not None:
+        span_end = max(span_end, p.end)
+    for t, c in pairs:
+        if t not in groups or c not in groups:
             continue
-        groups = {}
-        for unit, arm_index in zip(units, order):
-            events, total, how = _resolve(unit, arms[arm_index], outcome)
-            groups[arm_index] = _Group(arm_index, unit, events, total, how)
-        p = next((pv for pv in p_values if pv.start >= units[-1].end and pv.start < seg_end), None)
-        span_end = max(u.end for u in units)
-        if p is not None:
-            span_end = max(span_end, p.end)
-        for t, c in pairs:
-            if t not in groups or c not in groups:
-                continue
-            g_t, g_c = groups[t], groups[c]
-            if None in (g_t.events, g_t.total, g_c.events, g_c.total):
-                continue
-            form = units[0].form
-            rule = f"effect.counts_{form}{'' if binding == 'named' else '_' + binding}.v1"
-            extra = tuple(sorted({g.how for g in (g_t, g_c) if g.how != "printed"}))
-            findings.append(_Finding(outcome, g_t, g_c, min(outcome.start, units[0].start), span_end,
-                                     p.value if p else None, p.operator if p else None, rule,
-                                     qualifiers + extra, s))
+        g_t, g_c = groups[t], groups[c]
+        if None in (g_t.events, g_t.total, g_c.events, g_c.total):
+            continue
+        form = units[0].form
+        rule = f"effect.counts_{form}{'' if binding == 'named' else '_' + binding}.v1"
+        extra = tuple(sorted({g.how for g in (g_t, g_c) if g.how != "printed"}))
+        findings.append(_Finding(outcome, g_t, g_c, min(outcome.start, units[0].start), span_end,
+                                 p.value if p else None, p.operator if p else None, rule,
+                                 qualifiers + extra, s))
+
+
+def _fold_definitions(text: str, mentions: list[OutcomeMention]) -> list[OutcomeMention]:
+    """"implantation rate (IR)" is one mention, not two."""
+    folded: list[OutcomeMention] = []
+    for m in mentions:
+        if folded and folded[-1].outcome == m.outcome and re.fullmatch(r"\s*[(\[]", text[folded[-1].end:m.start]) \
+                and text[m.end:m.end + 1] in ")]":
+            last = folded[-1]
+            folded[-1] = OutcomeMention(last.outcome, text[last.start:m.end + 1], last.start, m.end + 1, last.unit)
+            continue
+        folded.append(m)
+    return folded
 
 
 def _outcome_for(start: int, end: int, outcomes: list[OutcomeMention], text: str) -> OutcomeMention | None:
