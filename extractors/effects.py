@@ -142,6 +142,8 @@ _BEFORE_GAP = re.compile(
 _LIST_GAP = re.compile(r"\s*(?:,|and|or|&)?\s*(?:,|and|or)?\s*(?:the\s+)?")
 #: Between the two figures of one outcome in a list of pairs ("48.0% vs 30.0%").
 _PAIR_GAP = re.compile(r"[\s)\]]*(?:vs\.?|versus|v\.?|compared\s+(?:with|to))[\s(\[]*", re.IGNORECASE)
+_GAP_DIGIT = re.compile(r"\d")
+_P_IN_GAP = re.compile(r"[Pp]\s*(?:[<>=\u2264\u2265]|<=|>=)\s*0?\.\d+")
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 #: Counts that describe a mean or a baseline, not an outcome ("mean age 32.1 vs 33.4").
 _BASELINE = re.compile(r"\b(?:mean|median|age|BMI|body mass|baseline|duration|years?|days?|weeks?|"
@@ -184,6 +186,15 @@ def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
 # ----------------------------------------------------------------------------------------------
 
 
+def _close(text: str, spans: list[tuple[int, int]], limit: int) -> bool:
+    """Consecutive spans separated by at most ``limit`` characters holding no figure but a p-value."""
+    for (_, end), (start, _) in zip(spans, spans[1:]):
+        gap = _P_IN_GAP.sub("", text[end:start])
+        if len(gap) > limit or _GAP_DIGIT.search(gap):
+            return False
+    return True
+
+
 def _compared_first(text: str, named: list[tuple[int, int, int]], units: list[Count]) -> bool:
     """"Compared with controls, the G-CSF group had a higher CPR (40% vs 25%)": the figures follow
     the subject, which is named second."""
@@ -195,8 +206,12 @@ def _compared_first(text: str, named: list[tuple[int, int, int]], units: list[Co
 
 
 def _order_by_mentions(units: list[Count], mentions: list[tuple[int, int, int]], text: str,
-                       arms: Sequence[Arm]) -> list[int] | None:
-    """Arm index per unit from the arms named around them, or ``None`` when it is not clear."""
+                       arms: Sequence[Arm], shared: bool = False) -> list[int] | None:
+    """Arm index per unit from the arms named around them, or ``None`` when it is not clear.
+
+    ``shared``: the names are the sentence's, said once for several outcomes' figures, so other
+    figures may stand between them and these.
+    """
     # Collapse repeats of the same arm next to each other ("the G-CSF group ... G-CSF").
     distinct: list[tuple[int, int, int]] = []
     for m in mentions:
@@ -208,8 +223,14 @@ def _order_by_mentions(units: list[Count], mentions: list[tuple[int, int, int]],
     # control groups, respectively": as many arms named together as there are figures, in order.
     before = [m for m in distinct if m[2] <= units[0].start][-k:]
     after = [m for m in distinct if m[1] >= units[-1].end][:k]
-    by_before = [m[0] for m in before] if len({m[0] for m in before}) == k else None
-    by_after = [m[0] for m in after] if len({m[0] for m in after}) == k else None
+    # Named together means close together: "in the G-CSF and control groups", "with G-CSF than
+    # with placebo (...)"; a name far past the figures ("... in favour of budesonide") is not a list.
+    first = [] if shared else [(units[0].start, units[0].end)]
+    last = [] if shared else [(units[-1].start, units[-1].end)]
+    by_before = [m[0] for m in before] if len({m[0] for m in before}) == k and _close(
+        text, [(m[1], m[2]) for m in before] + first, 90) else None
+    by_after = [m[0] for m in after] if len({m[0] for m in after}) == k and _close(
+        text, last + [(m[1], m[2]) for m in after], 60) else None
     if by_before and by_after and by_before != by_after:
         # "respectively" after the figures points at the names that follow them
         if _RESPECTIVELY.search(text, units[-1].end, units[-1].end + 150):
@@ -390,11 +411,14 @@ def _read_sentence(text, s, e, arms, pairs, regex, matcher, defined, is_meta, fi
         seg_start = outcome.start if i else s
         seg_end = outcomes[i + 1].start if i + 1 < len(outcomes) else e
         segments.append((outcome, seg_start, seg_end, [c for c in counts if seg_start <= c.start < seg_end]))
+    inherited = None
     for outcome, seg_start, seg_end, units, anchors in _split_listed_outcomes(text, segments):
         if not outcome.outcome or len(units) < 2 or len(units) > len(arms):
             continue
-        _bind_segment(text, s, e, outcome, units, seg_start, seg_end, mentions, len(outcomes) > 1, arms, pairs,
-                      p_values, qualifiers, findings, anchors)
+        used = _bind_segment(text, s, e, outcome, units, seg_start, seg_end, mentions, len(outcomes) > 1, arms,
+                             pairs, p_values, qualifiers, findings, anchors, inherited)
+        if used is not None:
+            inherited = used
 
 
 def _split_listed_outcomes(text: str, segments: list) -> list:
@@ -419,7 +443,8 @@ def _split_listed_outcomes(text: str, segments: list) -> list:
         if k > 1 and len(units) == 2 * k:
             _, seg_start, seg_end, _ = run[-1]
             if all(_PAIR_GAP.fullmatch(text, units[2 * n].end, units[2 * n + 1].start) for n in range(k)):
-                out += [(o, seg_start, seg_end, units[2 * n:2 * n + 2], None) for n, (o, _, _, _) in enumerate(run)]
+                # the arms named before the first pair decide the order of every pair
+                out += [(o, seg_start, seg_end, units[2 * n:2 * n + 2], units[:2]) for n, (o, _, _, _) in enumerate(run)]
                 i = j + 1
                 continue
             if all(_LIST_GAP.fullmatch(text, units[n].end, units[n + 1].start) for n in range(k - 1)) and \
@@ -434,28 +459,35 @@ def _split_listed_outcomes(text: str, segments: list) -> list:
 
 
 def _bind_segment(text, s, e, outcome, units, seg_start, seg_end, mentions, several, arms, pairs, p_values,
-                  qualifiers, findings, anchors=None) -> None:
-    """Bind one outcome's figures to arms and record the comparison(s) they make."""
+                  qualifiers, findings, anchors=None, inherited=None) -> list[int] | None:
+    """Bind one outcome's figures to arms and record the comparison(s) they make.
+
+    ``inherited`` is the order an earlier outcome of the same sentence was bound in by name
+    ("56.4% subcutaneous versus 59.0% vaginal), clinical pregnancy (42.6 versus 46.4%)"): a later
+    outcome that names no arm follows it. Returns the order used when it came from names.
+    """
     seg_mentions = [m for m in mentions if seg_start <= m[1] < seg_end]
     if anchors is not None:
         # arm-by-arm lists: the arms named after each run decide, and only they may
-        order = _order_by_mentions(anchors, seg_mentions, text, arms) if seg_mentions else None
+        order = _order_by_mentions(anchors, seg_mentions, text, arms, shared=True) if seg_mentions else None
         if order is None:
-            return
+            return None
         seg_mentions = []
     else:
         order = _order_by_mentions(units, seg_mentions, text, arms) if seg_mentions else None
     binding = "named"
     if order is None and not seg_mentions and anchors is None:
         outside = [m for m in mentions if not (seg_start <= m[1] < seg_end)]
-        if outside and several:
-            order = _order_by_mentions(units, outside, text, arms)
+        if inherited is not None and len(inherited) == len(units):
+            order = list(inherited)
+        if order is None and outside and several:
+            order = _order_by_mentions(units, outside, text, arms, shared=True)
         if order is None and not mentions and len(pairs) == 1 and len(arms) == 2:
             decided = _assign_without_mentions(units, arms, pairs[0], outcome)
             if decided is not None:
                 order, binding = decided
     if order is None:
-        return
+        return None
     groups = {}
     for unit, arm_index in zip(units, order):
         events, total, how = _resolve(unit, arms[arm_index], outcome)
@@ -476,6 +508,7 @@ def _bind_segment(text, s, e, outcome, units, seg_start, seg_end, mentions, seve
         findings.append(_Finding(outcome, g_t, g_c, min(outcome.start, units[0].start), span_end,
                                  p.value if p else None, p.operator if p else None, rule,
                                  qualifiers + extra, s))
+    return order if binding == "named" else None
 
 
 def _fold_definitions(text: str, mentions: list[OutcomeMention]) -> list[OutcomeMention]:
