@@ -537,9 +537,17 @@ def _outcome_for(start: int, end: int, outcomes: list[OutcomeMention], text: str
     return after[0] if after else None
 
 
-def _pair_for_ratio(ratio: Ratio, mentions, pairs, arms, s) -> tuple[int, int] | None:
+def _pair_for_ratio(ratio: Ratio, mentions, pairs, arms, s) -> tuple[int | None, int | None] | None:
+    """The comparison a printed ratio speaks of: the only one, or the one whose active arm the
+    sentence names. With no comparator found at all (a meta-analysis' "G-CSF improved the CPR
+    (RR ...)"), the only active arm against an unnamed comparator (``None``)."""
     if len(pairs) == 1:
         return pairs[0]
+    if not pairs:
+        active = [i for i, a in enumerate(arms) if a.role == "treatment"]
+        if not any(a.role == "control" for a in arms) and len(active) <= 1:
+            return (active[0] if active else None, None)
+        return None
     named = {m[0] for m in mentions if m[1] < ratio.start}
     chosen = [p for p in pairs if p[0] in named]
     return chosen[0] if len(chosen) == 1 else None
@@ -602,7 +610,8 @@ def _build(article: Article, text: str, arms: Sequence[Arm], findings: list[_Fin
             treat_total=counts.treat.total if counts else None,
             ctrl_events=counts.ctrl.events if counts else None,
             ctrl_total=counts.ctrl.total if counts else None,
-            treat_arm=arms[pair[0]].name, ctrl_arm=arms[pair[1]].name,
+            treat_arm=arms[pair[0]].name if pair[0] is not None else None,
+            ctrl_arm=arms[pair[1]].name if pair[1] is not None else None,
             denominator_unit=_unit(outcome.unit or (counts.treat.count.unit if counts else None)),
             source="reported",
             evidence_text=article.abstract[ratio.start:ratio.end], char_start=ratio.start,
