@@ -141,3 +141,19 @@ def test_any_two_arm_sentence_gives_its_counts_in_the_right_order(case):
     assert [(e.source, e.outcome, (e.treat_events, e.treat_total, e.ctrl_events, e.ctrl_total)) for e in effects] == [
         ("computed", outcome, counts)]
     assert effects[0].check_failures == ()
+
+
+_PIECES = ["LBR", "clinical pregnancy", "live birth rate", "G-CSF group", "placebo", "control group", "(n = 40)",
+           "13/71", "(18.3%)", "vs", "versus", "and", "respectively", "RR 1.5 (95% CI 1.1-2.0)", "P = 0.04",
+           "45.0%", "12 of 40", ".", ", ", " ", "\u2212", "\u2013", "OR", "(", ")", "group A", "n = 12", "9/0"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=40), st.sampled_from([None, "g_csf", "pbmc"]))
+@settings(max_examples=300, deadline=None)
+def test_any_jumble_of_abstract_words_is_read_without_error(pieces, therapy):
+    text = " ".join(pieces)
+    article = Article("p", "t", text)
+    for effect in extract_effects(article, therapy=therapy):
+        assert text[effect.char_start:effect.char_end] == effect.evidence_text
+        assert effect.outcome in ("live_birth", "clinical_pregnancy", "ongoing_pregnancy", "miscarriage",
+                                  "implantation", "chemical_pregnancy", "other")
