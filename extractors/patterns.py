@@ -49,3 +49,26 @@ def _render(node: dict, escape: Callable[[str], str]) -> str:
     if ends_here:
         return f"(?:{body})?"
     return f"(?:{body})"
+
+
+def lowered(text: str) -> str:
+    """``text`` in lower case with hyphens as spaces, the same length (so offsets still hold)."""
+    low = text.lower()
+    if len(low) != len(text):  # a character whose lower case is longer ("İ"): map one by one
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return low.replace("-", " ")
+
+
+def find_word(low: str, word: str, start: int = 0, end: int | None = None):
+    """Start offsets of ``word`` in the lowered text ``low``, on word boundaries only."""
+    end = len(low) if end is None else end
+    n = len(word)
+    if not n:
+        return
+    pos = low.find(word, start, end)
+    while pos >= 0:
+        before = low[pos - 1] if pos else " "
+        after = low[pos + n] if pos + n < len(low) else " "
+        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+            yield pos
+        pos = low.find(word, pos + 1, end)

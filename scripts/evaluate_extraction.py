@@ -37,7 +37,8 @@ if str(REPO) not in sys.path:
 
 from extractors.arms import ArmsHint  # noqa: E402
 from extractors.effects import extract_effects  # noqa: E402
-from extractors.numbers import find_ratios, normalise  # noqa: E402
+from extractors.numbers import normalise
+from extractors.ratios import find_ratios  # noqa: E402
 from scripts import eval_cochrane, eval_corpora  # noqa: E402
 
 LABELS = REPO / "data" / "labels" / "extraction"
