@@ -54,48 +54,13 @@ from extractors.numbers import (
 from extractors.outcomes import OutcomeMatcher, OutcomeMention, default_matcher, find_outcomes
 from extractors.ratios import Ratio, find_ratios
 from extractors.records import Article, Effect
+from extractors.sentences import split_sentences as _sentences
 
 RULE_RATIO = "effect.ratio_ci.v1"
 _DIGIT = re.compile(r"\d")
 RULE_COMPUTED = "effect.computed_{measure}.v1"
 #: The measure computed from counts: config/monitoring.toml's lead measure.
 COMPUTED_MEASURE = "RR"
-
-# ----------------------------------------------------------------------------------------------
-# Sentences
-# ----------------------------------------------------------------------------------------------
-
-#: Abbreviations after which a full stop does not end a sentence.
-_NO_BREAK_AFTER = re.compile(
-    r"(?:\b(?:vs|v|al|e\.g|i\.e|etc|Fig|Figs|approx|ca|No|Dr|resp|incl|min|max|mo|yr|yrs|wk|wks|"
-    r"Inc|Ltd|Co|St|cf|viz|Eq)|\b[A-Z])\.$"
-)
-_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9\u0391-\u03a9])|\n\s*\n|\n(?=[A-Z][A-Z ]+:)")
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of each sentence; a full stop after "vs." or "et al." does not end one.
-
-    Kept behind one function so the shared spaCy sentencizer can replace it.
-
-    Examples
-    --------
-    >>> t = "LBR was 40% vs. 25% (P = 0.04). CPR did not differ.\\n\\nCONCLUSIONS: None."
-    >>> [t[s:e] for s, e in _sentences(t)]
-    ['LBR was 40% vs. 25% (P = 0.04).', 'CPR did not differ.', 'CONCLUSIONS: None.']
-    """
-    spans = []
-    start = 0
-    for m in _BREAK.finditer(text):
-        if m.group(0).strip() == "" and "\n" not in m.group(0) and _NO_BREAK_AFTER.search(text, max(0, m.start() - 8), m.start()):
-            continue
-        if text[start:m.start()].strip():
-            spans.append((start, m.start()))
-        start = m.end()
-    if text[start:].strip():
-        spans.append((start, len(text.rstrip())))
-    return spans
-
 
 # ----------------------------------------------------------------------------------------------
 # Masks: numbers that are not group counts

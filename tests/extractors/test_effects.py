@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.effects import _sentences, extract_effects, preferred_effects
+from extractors.effects import extract_effects, preferred_effects
 from extractors.records import Article, Effect
 
 CASES = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "extract" / "rif_abstracts.json")
@@ -92,19 +92,6 @@ def test_preferred_effects_never_choose_pooled_or_failing_rows():
 
 def test_abstract_without_digits_gives_nothing():
     assert extract_effects(Article("1", "t", "No numbers here. None at all.")) == []
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        pytest.param("LBR was 40% vs. 25%. CPR differed.", ["LBR was 40% vs. 25%.", "CPR differed."], id="vs-dot"),
-        pytest.param("As Smith et al. showed, it works. Yes.", ["As Smith et al. showed, it works.", "Yes."], id="et-al"),
-        pytest.param("P < 0.05. The end.", ["P < 0.05.", "The end."], id="number-then-stop"),
-        pytest.param("A.\n\nRESULTS: B.", ["A.", "RESULTS: B."], id="section-break"),
-    ],
-)
-def test_sentences(text, expected):
-    assert [text[s:e] for s, e in _sentences(text)] == expected
 
 
 _OUTCOMES = {"Clinical pregnancy": "clinical_pregnancy", "Live birth": "live_birth",
