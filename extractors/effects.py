@@ -1,11 +1,12 @@
 """Find effect statements in an abstract and bind each to its outcome and arms.
 
-For every sentence with a digit in it, the extractor reads ratios with intervals, per-group counts
-and percentages, and p-values (``extractors.numbers``); outcome mentions (``extractors.outcomes``)
-split the sentence into segments, and the numbers of a segment belong to its outcome. Arm
-mentions (``extractors.arms``) tell which count is whose; where a sentence names no arm, only a
-proof is accepted: totals equal to the arms' sizes, or percentages that only the arms' sizes
-can produce.
+For every sentence that names an outcome and holds a digit, the extractor reads ratios with
+intervals (``extractors.ratios``), per-group counts, percentages and p-values
+(``extractors.numbers``); outcome mentions (``extractors.outcomes``) split the sentence into
+segments, and the figures of a segment belong to its outcome ("fertilization rate" and other
+outcomes we do not pool still end a segment). ``extractors.binding`` decides which figure is
+whose arm (``extractors.arms``), accepting only what the text proves. Sentences with no outcome
+named, flattened tables, interval bounds, differences and baseline figures are not read.
 
 What is returned, per outcome and comparison (one active arm against the preferred control):
 
@@ -13,14 +14,20 @@ What is returned, per outcome and comparison (one active arm against the preferr
   computed by ``models.effect_sizes`` (0.5 added only when a cell is zero; no ratio when neither
   arm has an event). At most one per outcome, comparison and denominator unit; repeats of the same
   counts in the abstract are folded into the first.
-* ``source="reported"``: each ratio or risk difference as printed, with its interval and
-  p-value. When counts for the same outcome and comparison were found, the reported row carries
-  them too, so the check that the printed ratio agrees with the counts can run on it.
+* ``source="reported"``: each ratio (RR, OR, HR) or risk difference as printed, with its 95%
+  interval and p-value (an interval at another level is not stored; the qualifier ``ci90`` says
+  so). When counts for the same outcome and comparison stand in the same sentence, the reported
+  row carries them too, so the check that the printed ratio agrees with the counts runs on it.
+  A ratio whose abstract names no comparator at all keeps ``ctrl_arm=None``.
+
+Qualifiers label what an estimate is: ``pooled`` (a meta-analysis' summary: extracted, never to
+be pooled again), ``adjusted``, ``subgroup``, ``events_from_percent``/``totals_from_percent``.
 
 So a paper with counts and a printed ratio gives two rows for one comparison. They describe the
 same women: pooling must take one of them, never both. :func:`preferred_effects` makes that choice
 (counts first, since any measure can be computed from them; then an unadjusted reported ratio
-with an interval) and is what a pooling step should read.
+with an interval; never a failing, pooled or subgroup row) and is what a pooling step should
+read. In the warehouse ``effects`` view the key is paper, outcome, comparison *and* source.
 
 Every effect is checked by ``models.effect_checks.check_effect`` before it is returned; one that
 fails keeps its reasons in ``check_failures`` and is returned anyway, for triage.
