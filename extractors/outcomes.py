@@ -64,6 +64,7 @@ _UNIT_BEFORE = re.compile(
     re.IGNORECASE,
 )
 UNITS = ("woman", "cycle", "transfer", "embryo")
+_DENOMINATOR_BEFORE = re.compile(r"\bper\s+(?:\d[\d,]*\s+)?$", re.IGNORECASE)
 #: "live birth (LB)", "ongoing pregnancy (OP)": an abbreviation defined right after a mention.
 _ABBR_DEFINITION = re.compile(r"(?<=\S) ?\((?P<abbr>[A-Z][A-Za-z]{0,4})\)")
 
@@ -143,6 +144,8 @@ class OutcomeMatcher:
         if self._regex is None:
             return found
         for m in self._regex.finditer(text, start, end):
+            if _DENOMINATOR_BEFORE.search(text, max(0, m.start() - 16), m.start()):
+                continue  # "42 deaths per 1000 livebirths": a denominator, not an outcome
             words = m.group(0)
             outcome = (self._phrases.get(_key(words)) if m.lastgroup == "p"
                        else self._abbreviations.get(words))

@@ -68,3 +68,12 @@ def test_a_matcher_of_other_words():
     matcher = OutcomeMatcher([OutcomeTerms("other", ("stomatitis", "grade III/IV stomatitis"))])
     assert [m.text for m in matcher.find("Grade III/IV stomatitis and stomatitis")] == [
         "Grade III/IV stomatitis", "stomatitis"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["42 deaths per 1000 livebirths", "the health risks of alcohol during pregnancy"],
+    ids=["denominator", "bare-pregnancy"],
+)
+def test_words_that_are_not_outcomes_here(text):
+    assert mentions(text) == []
