@@ -173,7 +173,7 @@ def evaluate_ratios(data: Path, name: str, include_implied: bool = True) -> dict
 
 
 def report_ratios(data: Path) -> list[str]:
-    lines = ["Reported ratios with intervals, number grammar (extractors.numbers.find_ratios) against hand labels"
+    lines = ["Reported ratios with intervals, number grammar (extractors.ratios.find_ratios) against hand labels"
              " of Evidence Inference abstracts (exact measure, estimate and both bounds)"]
     for name, title, implied in (
             ("ratios_evidence_inference.jsonl", "development sample", True),
