@@ -27,7 +27,8 @@ OUTCOMES = ("live_birth", "clinical_pregnancy", "ongoing_pregnancy", "miscarriag
 #: Measures an effect may carry: CONTRACT.md's RR, OR, RD and HR.
 KNOWN_MEASURES = MEASURES + ("HR",)
 UNITS = ("woman", "cycle", "transfer", "embryo")
-#: Qualifiers the extractor attaches (``Effect.qualifiers``).
+#: Qualifiers the extractor attaches (``Effect.qualifiers``); ``ci90``, ``ci99``... also name an
+#: interval printed at another level than 95% (and therefore not stored).
 QUALIFIERS = ("adjusted", "pooled", "subgroup", "events_from_percent", "totals_from_percent")
 
 
@@ -147,6 +148,9 @@ def check_labels(effect: Effect) -> list[str]:
         problems.append(f"p-value {effect.p_value} is outside 0–1")
     if effect.source not in ("reported", "computed", "curated"):
         problems.append(f"unknown source {effect.source!r}")
+    for q in effect.qualifiers:
+        if q not in QUALIFIERS and not (q.startswith("ci") and q[2:].isdigit()):
+            problems.append(f"unknown qualifier {q!r}")
     return problems
 
 

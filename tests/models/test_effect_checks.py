@@ -41,6 +41,7 @@ def test_a_consistent_effect_passes():
         pytest.param(dict(measure="MD"), "unknown measure", id="measure-vocabulary"),
         pytest.param(dict(p_value=1.5), "p-value 1.5 is outside 0–1", id="p-range"),
         pytest.param(dict(denominator_unit="oocyte"), "unknown denominator unit", id="unit-vocabulary"),
+        pytest.param(dict(qualifiers=("maybe",)), "unknown qualifier", id="qualifier-vocabulary"),
     ],
 )
 def test_each_failure_names_its_reason(fields, reason):
