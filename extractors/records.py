@@ -186,6 +186,13 @@ class Effect:
     ``source="computed"``; a maintainer's value has ``source="curated"``. ``char_start``/``char_end``
     index into the stored abstract. ``check_failures`` lists the reasons a value failed the checks
     before storage; such an effect goes to triage and is never pooled.
+
+    ``treat_percent``/``ctrl_percent`` keep the percentages as printed, the figures the counts were
+    checked against (or, with the ``events_from_percent`` qualifier, derived from).
+    ``qualifiers`` say what kind of estimate it is: ``adjusted`` (covariate-adjusted ratio),
+    ``pooled`` (a meta-analysis' summary, never to be pooled again), ``subgroup``,
+    ``events_from_percent`` / ``totals_from_percent`` (a count the rounding of a printed
+    percentage proved).
     """
 
     pmid: str
@@ -209,6 +216,9 @@ class Effect:
     char_end: int | None = None
     rule_id: str = ""
     check_failures: tuple[str, ...] = field(default=())
+    treat_percent: float | None = None
+    ctrl_percent: float | None = None
+    qualifiers: tuple[str, ...] = field(default=())
 
     @property
     def has_counts(self) -> bool:

@@ -24,6 +24,8 @@ COMMANDS = (
     "deploy",
     "sql",
     "model",
+    "pool",
+    "boundaries",
     "triage",
     "serve",
 )

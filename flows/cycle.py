@@ -149,9 +149,9 @@ def fetch_updates(db, cycle: Cycle, client: "EutilsClient", config: Config) -> l
 
 def parse_inputs(con: duckdb.DuckDBPyConnection, input_ids: Iterable[str]) -> list[tuple[str, list[Article | Deletion]]]:
     """Parse archived inputs back from the ledger (the same path a replay takes)."""
-    from extractors.sources import parse_bytes
+    from extractors.formats import parse_any
 
-    return [(input_id, list(parse_bytes(read_raw(con, input_id)))) for input_id in input_ids]
+    return [(input_id, list(parse_any(read_raw(con, input_id)))) for input_id in input_ids]
 
 
 def load_records(con: duckdb.DuckDBPyConnection, cycle: Cycle,

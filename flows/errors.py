@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from config.loader import ConfigError
+from extractors.sources import RecordFileError
 from warehouse.db import WarehouseError
 
 
@@ -12,4 +13,4 @@ class UserError(Exception):
 
 #: Caught by the CLI and printed as ``rifwatch: <message>``. Modules add their own one-line
 #: error types by subclassing ``UserError`` or ``ValueError``-like types listed here.
-USER_ERRORS: tuple[type[BaseException], ...] = (UserError, ConfigError, WarehouseError, FileNotFoundError)
+USER_ERRORS: tuple[type[BaseException], ...] = (UserError, ConfigError, WarehouseError, RecordFileError, FileNotFoundError)

@@ -37,16 +37,18 @@ class ImportOutcome:
 
 def read_and_parse(paths: Sequence[Path]) -> list[tuple[Path, str, bytes, list]]:
     """``(path, sha256, bytes, records)`` per file; a bad file raises a one-line error."""
-    from extractors.sources import parse_bytes
+    from extractors.formats import parse_any
 
     parsed = []
     for path in paths:
         try:
             body = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise UserError(f"{path}: no such file") from None
         except OSError as exc:
             raise UserError(f"{path}: cannot read ({exc.strerror or exc})") from None
         try:
-            records = list(parse_bytes(body, name=str(path)))
+            records = list(parse_any(path))
         except ValueError as exc:
             message = " ".join(str(exc).split())
             raise UserError(message if str(path) in message else f"{path}: {message}") from None

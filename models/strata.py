@@ -9,18 +9,21 @@ A stratum is therapy × outcome × RIF stratum (CONTRACT.md). Rules, in the orde
 - One contribution per trial and outcome. Per-arm counts are preferred over a reported ratio for
   the same comparison, so a trial that gives both is never counted twice.
 - Several active arms against one shared control are combined into one active group (events and
-  totals summed; Cochrane Handbook 23.3.4), so the control is not double-counted. When the
-  comparisons only give reported ratios, the comparison with a placebo-like control, else the
-  first, is kept.
+  totals summed; Cochrane Handbook 23.3.4), so the control is not double-counted. When a trial
+  compares its therapy with several controls, a placebo-like control is preferred. When the
+  comparisons only give reported ratios, the one against a placebo-like control, else RR before
+  OR, is kept.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Mapping, Sequence
+
+from models.pooling import Study, combine_active_arms
 
 #: Words that mark a comparator arm as placebo-controlled (preferred over no-treatment arms).
 _PLACEBO = re.compile(r"placebo|saline|sham|vehicle", re.IGNORECASE)
@@ -58,24 +61,6 @@ class EvidenceRow:
 
 
 @dataclass(frozen=True, slots=True)
-class TrialEvidence:
-    """One trial's contribution to one stratum: counts, or reported ratios by measure."""
-
-    pmid: str
-    entry_date: date | None
-    counts: tuple[int, int, int, int] | None = None
-    reported: Mapping[str, tuple[float, float, float]] = field(default_factory=dict)
-    arms_combined: int = 1
-
-    @property
-    def n_patients(self) -> int | None:
-        return self.counts[1] + self.counts[3] if self.counts else None
-
-    def supports(self, measure: str) -> bool:
-        return self.counts is not None or measure in self.reported
-
-
-@dataclass(frozen=True, slots=True)
 class StratumKey:
     therapy: str
     outcome: str
@@ -102,8 +87,13 @@ def strata_of(population: str, rif_min_failures: int | None,
     return found
 
 
-def _trial_evidence(rows: Sequence[EvidenceRow]) -> TrialEvidence | None:
-    """Collapse one trial's rows for one outcome into a single contribution."""
+def _reported_preference(measure: str) -> int:
+    """RR first (the configured lead), then OR, then RD, when a trial reports several."""
+    return {"RR": 0, "OR": 1, "RD": 2}.get(measure, 9)
+
+
+def trial_study(rows: Sequence[EvidenceRow]) -> Study | None:
+    """Collapse one trial's rows for one outcome into a single ``Study`` (or ``None``)."""
     first = rows[0]
     with_counts = [r for r in rows if r.has_counts]
     if with_counts:
@@ -114,35 +104,32 @@ def _trial_evidence(rows: Sequence[EvidenceRow]) -> TrialEvidence | None:
         arms: dict[str, EvidenceRow] = {}
         for row in by_control[control_key]:
             arms.setdefault(row.treat_arm or f"arm{len(arms)}", row)
-        te = sum(r.treat_events for r in arms.values())
-        tn = sum(r.treat_total for r in arms.values())
         _, ce, cn = control_key
-        return TrialEvidence(first.pmid, first.entry_date, counts=(te, tn, ce, cn), arms_combined=len(arms))
-    ratios = [r for r in rows if r.has_ratio]
+        return combine_active_arms(first.pmid, [(r.treat_events, r.treat_total) for r in arms.values()],
+                                   (ce, cn), entry_date=first.entry_date)
+    ratios = [r for r in rows if r.has_ratio and r.measure in ("RR", "OR", "RD")]
     if not ratios:
         return None
-    ratios.sort(key=lambda r: not _PLACEBO.search(r.ctrl_arm or ""))
-    chosen_control = ratios[0].ctrl_arm
-    reported: dict[str, tuple[float, float, float]] = {}
-    for row in ratios:
-        if row.ctrl_arm == chosen_control and row.measure not in reported:
-            reported[row.measure] = (row.estimate, row.ci_low, row.ci_high)
-    return TrialEvidence(first.pmid, first.entry_date, reported=reported)
+    ratios.sort(key=lambda r: (not _PLACEBO.search(r.ctrl_arm or ""), _reported_preference(r.measure)))
+    chosen = ratios[0]
+    sizes = [r.treat_total + r.ctrl_total for r in rows if None not in (r.treat_total, r.ctrl_total)]
+    return Study.from_reported(first.pmid, chosen.measure, chosen.estimate, chosen.ci_low, chosen.ci_high,
+                               n_patients=max(sizes) if sizes else None, entry_date=first.entry_date)
 
 
-def build_strata(rows: Iterable[EvidenceRow], thresholds: Mapping[str, int]) -> dict[StratumKey, list[TrialEvidence]]:
-    """Group poolable rows into strata; each stratum's trials are in entry-date order."""
+def build_strata(rows: Iterable[EvidenceRow], thresholds: Mapping[str, int]) -> dict[StratumKey, list[Study]]:
+    """Group poolable rows into strata of ``Study`` inputs, each in entry-date order."""
     by_trial: dict[tuple[str, str, str], list[EvidenceRow]] = defaultdict(list)
     for row in rows:
         by_trial[(row.pmid, row.therapy, row.outcome)].append(row)
-    strata: dict[StratumKey, list[TrialEvidence]] = defaultdict(list)
+    strata: dict[StratumKey, list[Study]] = defaultdict(list)
     for (pmid, therapy, outcome), trial_rows in by_trial.items():
-        evidence = _trial_evidence(trial_rows)
-        if evidence is None:
+        study = trial_study(trial_rows)
+        if study is None:
             continue
         first = trial_rows[0]
         for stratum in strata_of(first.population, first.rif_min_failures, thresholds):
-            strata[StratumKey(therapy, outcome, stratum)].append(evidence)
-    for trials in strata.values():
-        trials.sort(key=lambda t: (t.entry_date or date.max, t.pmid))
+            strata[StratumKey(therapy, outcome, stratum)].append(study)
+    for studies in strata.values():
+        studies.sort(key=lambda s: (s.entry_date or date.max, s.id))
     return dict(strata)

@@ -97,3 +97,13 @@ def test_swapping_arms_inverts_the_effect(treat, ctrl):
         return
     assert forward[0] == pytest.approx(-backward[0], abs=1e-9)
     assert forward[1] == pytest.approx(backward[1])
+
+
+def test_rd_with_a_zero_cell_takes_its_variance_from_corrected_cells():
+    # Cochrane CD000478 (RevMan): 2/38 vs 0/39 -> RD 0.05 (-0.03 to 0.14). By hand: cells
+    # 2.5/36.5 and 0.5/39.5 give var = .0641*.9359/39 + .0125*.9875/40 = 0.001847.
+    rd = effect_from_counts("RD", 2, 38, 0, 39)
+    assert rd.corrected
+    assert rd.estimate == pytest.approx(2 / 38)
+    assert rd.vi == pytest.approx(0.0641 * 0.9359 / 39 + 0.0125 * 0.9875 / 40, rel=1e-2)
+    assert (round(rd.ci_low, 2), round(rd.ci_high, 2)) == (-0.03, 0.14)

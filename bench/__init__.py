@@ -1,0 +1,1 @@
+"""Throughput and memory benchmarks (``./dev bench``); never run as tests."""

@@ -1,0 +1,197 @@
+"""Where an abstract names its arms: group phrases, allocation lists, printed sizes, lettered groups.
+
+Each finder returns :class:`Candidate` phrases with a position, and a size or a role when the
+text gives one; ``extractors.arms`` folds them into arms.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractors.arm_words import CONTROL_RE, LABEL, STOP_WORDS, clean_name, control_kind, therapy_regex
+from extractors.numbers import INT, parse_int
+from extractors.patterns import find_word, lowered
+
+
+@dataclass
+class Candidate:
+    """A phrase that may name an arm, with what the text says about it."""
+
+    name: str
+    start: int
+    size: int | None = None
+    letter: str | None = None
+    role: str | None = None
+    control_kind: str | None = None
+    therapy: str | None = None
+    keys: set[str] = field(default_factory=set)
+    order: int | None = None  # where the trial lists this arm (allocation or "(n = k)")
+    definition: str = ""      # what a lettered group received ("group A received G-CSF")
+
+
+_LETTER_RE = re.compile(rf"(?P<letter>(?i:group|arm))\s(?P<label>{LABEL})")
+#: "group"/"arm" as a noun; the words before it name the arm. The name is read backwards from
+#: here (a forward regex with optional words backtracks badly on long abstracts).
+_GROUP_NOUN_RE = re.compile(rf"(?<=[\w+%)\]] )(?i:groups?|arms?)(?![\w])(?!\s{LABEL})")
+_NAME_WORD = re.compile(r"[\w+/\u00b5\u03bc%-]+(?:\.\w+)*")
+_SIZE_AFTER = re.compile(rf"\s*[\(\[,]?\s*(?:[nN]\s?=\s?(?P<n>{INT})|(?P<n2>{INT})\s+(?:women|patients|participants|couples|subjects))\s*[\)\]]?")
+_SIZE_BEFORE = re.compile(
+    rf"(?P<n>{INT})\s+(?:(?:women|patients|participants|couples|subjects|cases)\s+)?"
+    r"(?:(?:were|was)\s+)?(?:(?:(?:randomi[sz]ed|allocated|assigned|included|enrolled)\s+)?(?:in|into|to)|received|"
+    r"underwent|were\s+given|got)\s+(?:the\s+)?$"
+)
+_ALLOC_RE = re.compile(
+    r"(?:randomi[sz]ed|randomly\s+(?:allocated|assigned|divided)|allocated|assigned|divided)\s+"
+    r"(?:(?:\w+\s+){0,3}?)(?:to|into|in)\s+(?:receive\s+|either\s+|undergo\s+|two\s+groups?\s*:?\s*|three\s+groups?\s*:?\s*)*"
+)
+
+
+def _words_before(text: str, end: int, limit: int = 5) -> tuple[str, int]:
+    """The last ``limit`` words before ``end`` within one clause, and where they start."""
+    window_start = max(0, end - 70)
+    window = text[window_start:end]
+    cut = max(window.rfind(c) for c in ".;:()[]\n")
+    if cut >= 0:
+        window_start += cut + 1
+        window = text[window_start:end]
+    words = list(_NAME_WORD.finditer(window))[-limit:]
+    if not words:
+        return "", end
+    first = words[0].start()
+    return window[first:].strip(), window_start + first
+
+
+_GROUP_WORD = re.compile(r"(?<![a-z])(?:group|arm)")
+_PIECES = re.compile(r"\s*(?:,|\band\b|\bor\b|\bversus\b|\bvs\.?)\s*")
+_NUMERIC = re.compile(r"[\d.,%]+")
+
+
+def group_phrases(text: str, low: str | None = None) -> list[Candidate]:
+    low = lowered(text) if low is None else low
+    found = []
+    for hit in _GROUP_WORD.finditer(low):
+        m = _LETTER_RE.match(text, hit.start())
+        if m:
+            _letter_group(m, text, found)
+            continue
+        if hit.start() < 2:
+            continue
+        m = _GROUP_NOUN_RE.match(text, hit.start())
+        if m:
+            _named_group(m, text, found)
+    return found
+
+
+def _letter_group(m: re.Match, text: str, found: list[Candidate]) -> None:
+    """"group A (n = 40) received PBMC": a lettered arm, its size and its role."""
+    label = m.group("label")
+    cand = Candidate(f"group {label}", m.start(), letter=label.upper())
+    cand.keys.add(f"group {label.lower()}")
+    cand.size = _size_after(text, m.end())
+    if cand.size is not None:
+        cand.order = cand.start
+    _define_letter_group(cand, text, m.end())
+    found.append(cand)
+
+
+def _named_group(m: re.Match, text: str, found: list[Candidate]) -> None:
+    """"the G-CSF group", "the PBMC and control groups": the words before "group" name arms."""
+    mods, offset = _words_before(text, m.start())
+    # "the PBMC and control groups": one phrase naming two arms
+    pieces = _PIECES.split(mods)
+    for piece in pieces:
+        name = clean_name(piece, tail=True)
+        if not name or name.lower() in STOP_WORDS or _NUMERIC.fullmatch(name):
+            continue
+        pos = text.find(name, offset, m.end())
+        cand = Candidate(name, pos if pos >= 0 else m.start())
+        if len(pieces) == 1 or piece is pieces[-1]:
+            cand.size = _size_after(text, m.end())
+        found.append(cand)
+
+
+def _size_after(text: str, end: int) -> int | None:
+    m = _SIZE_AFTER.match(text, end, min(len(text), end + 25))
+    if not m:
+        return None
+    return parse_int(m.group("n") or m.group("n2"))
+
+
+def allocation_phrases(text: str) -> list[Candidate]:
+    """Arms listed after "randomized to": "EST (n = 66) or no scratch (n = 51)"."""
+    found = []
+    for m in _ALLOC_RE.finditer(text):
+        stop = re.search(r"\.\s|;\s(?![^()\[\]]*[\)\]])|\bto\s+(?:evaluate|assess|compare|determine|investigate)\b",
+                         text[m.end():m.end() + 250])
+        window_end = m.end() + (stop.start() if stop else min(250, len(text) - m.end()))
+        span = text[m.end():window_end]
+        pieces = re.split(r"\s*(?:,\s*(?:and|or)?|\band\b|\bor\b|\bversus\b|\bvs\.?)\s+", span)
+        offset = m.end()
+        for piece in pieces:
+            sized = re.match(rf"(?P<name>[^()\[\]]{{1,60}}?)\s*[\(\[](?P<abbr>[^()\[\];,]{{1,15}}[;,])?\s*[nN]\s?=\s?(?P<n>{INT})\s*[\)\]]", piece)
+            if not sized:
+                continue
+            name = clean_name(re.sub(r"\b(?:groups?|arms?)\b", "", sized.group("name")))
+            if not name:
+                continue
+            pos = text.find(sized.group("name"), offset, window_end)
+            cand = Candidate(name, pos if pos >= 0 else offset, size=parse_int(sized.group("n")))
+            cand.order = cand.start
+            if sized.group("abbr"):
+                cand.keys.add(sized.group("abbr")[:-1].strip().lower())
+            found.append(cand)
+            if pos >= 0:
+                offset = pos + len(sized.group("name"))
+    return found
+
+
+_SIZED_RE = re.compile(rf"[\(\[]\s*[nN]\s?=\s?(?P<n>{INT})\s*[\)\]]")
+_NAMED_SIZE_RE = re.compile(rf"(?<=[(\[;,] )(?P<name>[A-Za-z][\w+-]{{2,}})\s?=\s?(?P<n>{INT})(?=\s*[;,)\]])"
+                            rf"|(?<=[(\[;,])(?P<name2>[A-Za-z][\w+-]{{2,}})\s?=\s?(?P<n2>{INT})(?=\s*[;,)\]])")
+
+
+def sized_phrases(text: str) -> list[Candidate]:
+    """Arms printed with their size: "subcutaneous G-CSF (n = 60)", "(Prolutex = 392; ...)"."""
+    found = []
+    for m in _NAMED_SIZE_RE.finditer(text):
+        name = m.group("name") or m.group("name2")
+        if name.lower() in ("n", "p", "ci", "or", "rr", "hr"):
+            continue
+        cand = Candidate(name, m.start(), size=parse_int(m.group("n") or m.group("n2")))
+        cand.order = cand.start
+        found.append(cand)
+    for m in _SIZED_RE.finditer(text):
+        words, start = _words_before(text, m.start(), limit=4)
+        name = clean_name(words, tail=True)
+        if name:
+            cand = Candidate(name, start + words.rfind(name) if name in words else start,
+                              size=parse_int(m.group("n")))
+            cand.order = cand.start
+            found.append(cand)
+    return found
+
+
+def _define_letter_group(cand: Candidate, text: str, end: int) -> None:
+    """Give "group A" the role its definition states ("group A received G-CSF", "group B (control)")."""
+    window = text[end:end + 120]
+    stop = re.search(r"[;.]\s|\bgroup\s[A-D1-4]\b|\band\s(?:the\s)?(?:other|second)\b", window, re.IGNORECASE)
+    window = window[: stop.start()] if stop else window
+    cand.definition = window
+    kind = control_kind(window)
+    regex, owner = therapy_regex(None)
+    therapy_hit = regex.search(window) if regex is not None else None
+    if kind and (not therapy_hit or window.find(therapy_hit.group(0)) > CONTROL_RE.search(lowered(window)).start()):
+        cand.role, cand.control_kind = "control", kind
+    elif therapy_hit:
+        cand.role, cand.therapy = "treatment", owner.get(therapy_hit.group(0).lower())
+        cand.keys.add(therapy_hit.group(0).lower())
+
+
+def size_before(text: str, low: str, arm: Candidate) -> int | None:
+    for key in arm.keys:
+        for pos in find_word(low, key.replace("-", " ")):
+            before = _SIZE_BEFORE.search(text, max(0, pos - 70), pos)
+            if before:
+                return parse_int(before.group("n"))
+    return None

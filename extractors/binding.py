@@ -1,0 +1,224 @@
+"""Which figure belongs to which arm, and which outcome: the rules a careful reader applies.
+
+Figures are bound to arms only where the text proves it: arms named together, in order ("in the
+G-CSF and control groups, respectively"); an arm named right beside a figure ("13/71 in the G-CSF
+group"), never across "than" or "compared with"; or, with no arm named, the arms' printed sizes
+(totals equal to them, or percentages only they can give). "Compared with controls, the G-CSF
+group had ... (40% vs 25%)" puts the subject's figure first. A percentage becomes a count only
+when its rounding proves exactly one count for the arm's size (``extractors.numbers``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from extractors.arms import Arm
+from extractors.numbers import Count, events_from_percent, percent_matches
+from extractors.outcomes import OutcomeMention
+
+_COMPARED_WITH = re.compile(r"(?:compared\s+(?:with|to)|in\s+comparison\s+(?:with|to)|relative\s+to|versus|vs\.?|than)"
+                            r"\s+(?:(?:the|those|women|patients)\s+)*(?:in\s+(?:the\s+)?)?$", re.IGNORECASE)
+#: What may stand between a figure and the arm named after it ("13/71 in the G-CSF group").
+_AFTER_GAP = re.compile(
+    r"[\s,:)\]]*(?:(?:in|with|for|among|of|after|from|on|by|receiving|received|given|treated|allocated|"
+    r"assigned|randomi[sz]ed|to|the|those|women|patients|participants|subjects|cases|who|were|was|group|"
+    r"arm|cohort)\b[\s,:)\]]*){0,6}", re.IGNORECASE)
+#: What may stand between an arm's name and its figure ("the G-CSF group (13/71)", "controls: 10/71").
+_BEFORE_GAP = re.compile(
+    r"[\s,;:(\[]*(?:(?:groups?|arms?|cohort|patients|women|participants|subjects|was|were|had|of|the|"
+    r"n\s?=\s?\d+)\b[\s,;:(\[]*){0,4}", re.IGNORECASE)
+#: Between outcomes listed together ("The CPR and LBR", "CPR, OPR and LBR").
+_LIST_GAP = re.compile(r"\s*(?:,|and|or|&)?\s*(?:,|and|or)?\s*(?:the\s+)?")
+#: Between the two figures of one outcome in a list of pairs ("48.0% vs 30.0%").
+_PAIR_GAP = re.compile(r"[\s)\]]*(?:vs\.?|versus|v\.?|compared\s+(?:with|to))[\s(\[]*", re.IGNORECASE)
+_GAP_DIGIT = re.compile(r"\d")
+_P_IN_GAP = re.compile(r"[Pp]\s*(?:[<>=\u2264\u2265]|<=|>=)\s*0?\.\d+")
+RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+
+
+def _close(text: str, spans: list[tuple[int, int]], limit: int) -> bool:
+    """Consecutive spans separated by at most ``limit`` characters holding no figure but a p-value."""
+    for (_, end), (start, _) in zip(spans, spans[1:]):
+        gap = _P_IN_GAP.sub("", text[end:start])
+        if len(gap) > limit or _GAP_DIGIT.search(gap):
+            return False
+    return True
+
+
+def _compared_first(text: str, named: list[tuple[int, int, int]], units: list[Count]) -> bool:
+    """"Compared with controls, the G-CSF group had a higher CPR (40% vs 25%)": the figures follow
+    the subject, which is named second."""
+    first, second = named
+    lead_in = text[max(0, first[1] - 40):first[1]]
+    return bool(re.search(r"(?:compared|comparison|relative)\s+(?:with|to)\s+(?:the\s+)?$", lead_in, re.IGNORECASE)
+                and not _COMPARED_WITH.search(text, max(0, second[1] - 40), second[1])
+                and not re.search(r"\bthan\b", text[second[2]:units[0].start]))
+
+
+def order_by_mentions(units: list[Count], mentions: list[tuple[int, int, int]], text: str,
+                       arms: Sequence[Arm], shared: bool = False) -> list[int] | None:
+    """Arm index per unit from the arms named around them, or ``None`` when it is not clear.
+
+    ``shared``: the names are the sentence's, said once for several outcomes' figures, so other
+    figures may stand between them and these.
+    """
+    # Collapse repeats of the same arm next to each other ("the G-CSF group ... G-CSF").
+    distinct: list[tuple[int, int, int]] = []
+    for m in mentions:
+        if distinct and distinct[-1][0] == m[0]:
+            continue
+        distinct.append(m)
+    k = len(units)
+    # "between Prolutex and Endometrin (41.6 versus 44.4%)", "40% and 20% in the G-CSF and
+    # control groups, respectively": as many arms named together as there are figures, in order.
+    before = [m for m in distinct if m[2] <= units[0].start][-k:]
+    after = [m for m in distinct if m[1] >= units[-1].end][:k]
+    # Named together means close together: "in the G-CSF and control groups", "with G-CSF than
+    # with placebo (...)"; a name far past the figures ("... in favour of budesonide") is not a list.
+    first = [] if shared else [(units[0].start, units[0].end)]
+    last = [] if shared else [(units[-1].start, units[-1].end)]
+    by_before = [m[0] for m in before] if len({m[0] for m in before}) == k and _close(
+        text, [(m[1], m[2]) for m in before] + first, 90) else None
+    by_after = [m[0] for m in after] if len({m[0] for m in after}) == k and _close(
+        text, last + [(m[1], m[2]) for m in after], 60) else None
+    if by_before and by_after and by_before != by_after:
+        # "respectively" after the figures points at the names that follow them
+        if RESPECTIVELY.search(text, units[-1].end, units[-1].end + 150):
+            by_before = None
+        else:
+            return None
+    if by_before:
+        if k == 2 and _compared_first(text, before, units):
+            return [by_before[1], by_before[0]]
+        return by_before
+    if by_after:
+        return by_after
+    # Otherwise each figure takes the arm named right beside it: "13/71 in the G-CSF group",
+    # "the control group: 10/71". A name further off, or across "than"/"compared with", is not
+    # taken: that is where readers (and rules) swap arms.
+    assigned: list[int | None] = [None] * k
+    for i, unit in enumerate(units):
+        after = [m for m in distinct if m[1] >= unit.end and _AFTER_GAP.fullmatch(text, unit.end, m[1])]
+        before = [m for m in distinct if m[2] <= unit.start and _BEFORE_GAP.fullmatch(text, m[2], unit.start)]
+        # the nearer name wins when one stands on each side
+        if after and (not before or after[0][1] - unit.end <= unit.start - before[-1][2]):
+            assigned[i] = after[0][0]
+        elif before:
+            assigned[i] = before[-1][0]
+    # "27.5% with PBMC and 15.0% without": one arm named, the other unit is the other arm.
+    missing = [i for i, a in enumerate(assigned) if a is None]
+    if k == 2 and len(missing) == 1 and len(arms) == 2 and assigned[1 - missing[0]] is not None:
+        assigned[missing[0]] = 1 - assigned[1 - missing[0]]  # type: ignore[operator]
+    if None in assigned or len(set(assigned)) != k:
+        return None
+    return assigned  # type: ignore[return-value]
+
+
+def resolve(count: Count, arm: Arm, outcome: OutcomeMention) -> tuple[int | None, int | None, str]:
+    """Events and total of ``count`` for ``arm``: as printed, or proved by a percentage's rounding."""
+    if count.events is not None and count.total is not None:
+        return count.events, count.total, "printed"
+    per_woman = outcome.unit in (None, "woman") and outcome.outcome != "implantation" and count.unit in (None, "woman")
+    if count.form == "events_pct":
+        if arm.size and percent_matches(count.events, arm.size, count.percent, count.percent_decimals) \
+                and count.percent_decimals >= 1:
+            return count.events, arm.size, "totals_from_percent"
+        return count.events, None, "printed"
+    if count.form == "pct_n":
+        n = count.group_size
+        if arm.size and n == arm.size and per_woman and count.percent_decimals >= 1:
+            k = events_from_percent(count.percent, count.percent_decimals, n)
+            if k is not None:
+                return k, n, "events_from_percent"
+        if arm.size and n is not None and n <= arm.size and percent_matches(n, arm.size, count.percent,
+                                                                            count.percent_decimals) \
+                and count.percent_decimals >= 1:
+            return n, arm.size, "totals_from_percent"
+        return None, None, "printed"
+    if count.form == "pct" and arm.size and per_woman and count.percent_decimals >= 1:
+        k = events_from_percent(count.percent, count.percent_decimals, arm.size)
+        if k is not None:
+            return k, arm.size, "events_from_percent"
+    return None, None, "printed"
+
+
+def _fits(units: list[Count], order: Sequence[int], arms: Sequence[Arm], outcome: OutcomeMention) -> bool | None:
+    """Whether the units can belong to the arms in ``order``: ``True`` proved by a size,
+    ``False`` contradicted by one, ``None`` when no size speaks either way."""
+    proved = False
+    for unit, arm_index in zip(units, order):
+        arm = arms[arm_index]
+        if arm.size is None:
+            continue
+        if unit.total is not None:
+            if unit.total != arm.size:
+                return False
+            proved = True
+        elif unit.percent is not None:
+            events, total, _ = resolve(unit, arm, outcome)
+            if events is None or total is None:
+                return False
+            proved = True
+    return True if proved else None
+
+
+def assign_without_mentions(units: list[Count], arms: Sequence[Arm], pair: tuple[int, int],
+                             outcome: OutcomeMention) -> tuple[list[int], str] | None:
+    """With no arm named, the order the sizes prove, else the order the trial listed its arms.
+
+    Returns the arm per unit and how it was decided (``proved`` or ``order``).
+    """
+    if len(units) != 2:
+        return None
+    t, c = pair
+    forward, backward = [t, c], [c, t]
+    fits = {tuple(forward): _fits(units, forward, arms, outcome),
+            tuple(backward): _fits(units, backward, arms, outcome)}
+    if fits[tuple(forward)] is True and fits[tuple(backward)] is False:
+        return forward, "proved"
+    if fits[tuple(backward)] is True and fits[tuple(forward)] is False:
+        return backward, "proved"
+    # Both orders fit (equal arms): the figures follow the order the trial listed its arms, but
+    # only when the arms' sizes proved the figures are theirs at all.
+    listed = sorted(pair, key=lambda i: arms[i].order)
+    if fits[tuple(listed)] is not True:
+        return None
+    return list(listed), "order"
+
+
+def split_listed_outcomes(text: str, segments: list) -> list:
+    """Outcomes listed first, then their figures in the same order.
+
+    Outcome by outcome: "The CPR and LBR ... (48.0% vs 30.0%, 40.0% vs 22.0%)", each pair joined by
+    "vs". Arm by arm: "IR, CPR and LBR were 25.3%, 45.0% and 38.3% in the study group versus
+    14.2%, 26.7% and 21.7% in the control group". Returns ``(outcome, start, end, figures,
+    anchors)`` per outcome; ``anchors`` are the figures whose named arms decide the order for
+    all (the last of each arm's run), or ``None``.
+    """
+    out = []
+    i = 0
+    while i < len(segments):
+        j = i
+        while j + 1 < len(segments) and not segments[j][3] and segments[j][0].outcome and \
+                _LIST_GAP.fullmatch(text, segments[j][0].end, segments[j + 1][0].start):
+            j += 1
+        run = segments[i:j + 1]
+        units = run[-1][3]
+        k = len(run)
+        if k > 1 and len(units) == 2 * k:
+            _, seg_start, seg_end, _ = run[-1]
+            if all(_PAIR_GAP.fullmatch(text, units[2 * n].end, units[2 * n + 1].start) for n in range(k)):
+                # the arms named before the first pair decide the order of every pair
+                out += [(o, seg_start, seg_end, units[2 * n:2 * n + 2], units[:2]) for n, (o, _, _, _) in enumerate(run)]
+                i = j + 1
+                continue
+            if all(_LIST_GAP.fullmatch(text, units[n].end, units[n + 1].start) for n in range(k - 1)) and \
+                    all(_LIST_GAP.fullmatch(text, units[k + n].end, units[k + n + 1].start) for n in range(k - 1)):
+                anchors = [units[k - 1], units[2 * k - 1]]
+                out += [(o, seg_start, seg_end, [units[n], units[k + n]], anchors) for n, (o, _, _, _) in enumerate(run)]
+                i = j + 1
+                continue
+        out.append(segments[i] + (None,))
+        i += 1
+    return out

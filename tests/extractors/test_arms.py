@@ -1,0 +1,75 @@
+"""Arms: who got the therapy, who is the comparator, how many each, and which comparisons."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.arms import Arm, ArmMatcher, ArmsHint, comparisons, control_kind, find_arms
+
+
+def arms_of(text: str, therapy: str | None = None, hint: ArmsHint | None = None) -> list[tuple]:
+    return [(a.role, a.control_kind, a.size) for a in find_arms(text, therapy, hint)]
+
+
+@pytest.mark.parametrize(
+    ("text", "therapy", "expected"),
+    [
+        pytest.param("117 women were randomized to EST (n = 66) or no scratch (n = 51).", "scratch",
+                     [("treatment", None, 66), ("control", "no_treatment", 51)], id="issue-allocation"),
+        pytest.param("randomized to endometrial scratching (EST; n = 66) or no scratch (n = 51).", "scratch",
+                     [("treatment", None, 66), ("control", "no_treatment", 51)], id="abbreviation-inside-size"),
+        pytest.param("The G-CSF group (n = 60) received G-CSF and the control group (n = 60) received saline.", "g_csf",
+                     [("treatment", None, 60), ("control", "saline", 60)], id="group-phrases"),
+        pytest.param("Group A (n = 40) received PBMC and group B (n = 41) received no intervention.", None,
+                     [("treatment", None, 40), ("control", "no_treatment", 41)], id="lettered-groups"),
+        pytest.param("We randomized 88 women to LMWH and 87 to no LMWH.", "lmwh",
+                     [("treatment", None, 88), ("control", "no_treatment", 87)], id="sizes-before"),
+        pytest.param("Intralipid or saline placebo was infused.", "intralipid",
+                     [("treatment", None, None), ("control", "placebo", None)], id="saline-placebo-is-placebo"),
+    ],
+)
+def test_find_arms(text, therapy, expected):
+    assert arms_of(text, therapy) == expected
+
+
+def test_placebo_controlled_describes_the_trial_not_an_arm():
+    found = find_arms("In this placebo-controlled trial, women received atosiban or no treatment.", "atosiban")
+    assert [(a.role, a.control_kind) for a in found] == [("treatment", None), ("control", "no_treatment")]
+
+
+def test_bare_therapy_word_is_not_an_arm_without_a_therapy_id():
+    # "hCG" here is the ovulation trigger, not an arm
+    assert find_arms("Ovulation was triggered with hCG 10,000 IU in all women.") == []
+
+
+def test_hint_decides_roles_in_an_active_comparator_trial():
+    text = "Women received subcutaneous progesterone (Prolutex = 392; Endometrin = 390) or vaginal progesterone."
+    hint = ArmsHint("subcutaneous progesterone Prolutex", "vaginal progesterone Endometrin")
+    assert arms_of(text, hint=hint) == [("treatment", None, 392), ("control", "control", 390)]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "kind"),
+    [("placebo", "placebo"), ("sham procedure", "sham"), ("normal saline", "saline"), ("culture medium", "saline"),
+     ("no treatment", "no_treatment"), ("untreated", "no_treatment"), ("usual care", "standard_care"),
+     ("control group", "control"), ("G-CSF", None), ("placebo-controlled", "placebo")],
+)
+def test_control_kind(phrase, kind):
+    assert control_kind(phrase) == kind
+
+
+def test_one_comparison_per_active_arm_against_the_placebo():
+    arms = [Arm("hCG", "treatment"), Arm("no treatment", "control", "no_treatment"),
+            Arm("G-CSF", "treatment"), Arm("placebo", "control", "placebo")]
+    assert comparisons(arms) == [(0, 3), (2, 3)]
+
+
+def test_no_comparison_without_a_control():
+    assert comparisons([Arm("hCG", "treatment"), Arm("G-CSF", "treatment")]) == []
+
+
+def test_negated_therapy_is_a_mention_of_the_control():
+    text = "Live birth was 39.4% after EST and 23.5% without EST."
+    arms = [Arm("EST", "treatment", keys=("est",)), Arm("no scratch", "control", "no_treatment", keys=("no scratch",))]
+    found = [(m.arm, text[m.start:m.end]) for m in ArmMatcher(arms, text).mentions()]
+    assert found == [(0, "EST"), (1, "without EST")]

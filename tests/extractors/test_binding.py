@@ -1,0 +1,69 @@
+"""Binding figures to arms: named together, named beside, or proved by the arms' sizes."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.arms import Arm
+from extractors.binding import assign_without_mentions, order_by_mentions, resolve
+from extractors.numbers import find_counts
+from extractors.outcomes import OutcomeMention
+
+ARMS = [Arm("G-CSF", "treatment", size=60, order=0), Arm("placebo", "control", "placebo", size=50, order=1)]
+LIVE_BIRTH = OutcomeMention("live_birth", "live birth", 0, 10)
+
+
+def _mentions(text: str) -> list[tuple[int, int, int]]:
+    found = []
+    for arm, word in ((0, "G-CSF"), (1, "placebo")):
+        start = text.find(word)
+        while start >= 0:
+            found.append((arm, start, start + len(word)))
+            start = text.find(word, start + 1)
+    return sorted(found, key=lambda m: m[1])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("21/60 in the G-CSF group and 12/50 in the placebo group", [0, 1], id="each-named-after"),
+        pytest.param("the placebo group: 12/50; the G-CSF group: 21/60", [1, 0], id="each-named-before"),
+        pytest.param("with G-CSF than with placebo (21/60 vs 12/50)", [0, 1], id="named-together-before"),
+        pytest.param("21/60 and 12/50 in the G-CSF and placebo groups, respectively", [0, 1], id="respectively"),
+        pytest.param("Compared with placebo, G-CSF gave more (21/60 vs 12/50)", [0, 1], id="compared-with-subject-first"),
+        pytest.param("61.4% (27/44) in the G-CSF group versus 16.7% (8/48) receiving placebo (treatment "
+                     "difference 44.5% in favour of G-CSF)", [0, 1], id="far-name-not-a-list"),
+    ],
+)
+def test_order_by_mentions(text, expected):
+    units = [c for c in find_counts(text) if c.total]  # the extractor masks differences first
+    assert order_by_mentions(units, _mentions(text), text, ARMS) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Live birth: 12/50 vs 21/60", ([1, 0], "proved"), id="totals-prove-order"),
+        pytest.param("Live birth: 35.0% vs 24.0%", ([0, 1], "proved"), id="percentages-prove-order"),
+        pytest.param("Live birth: 21/55 vs 12/50", None, id="totals-contradict"),
+    ],
+)
+def test_assign_without_mentions(text, expected):
+    assert assign_without_mentions(find_counts(text), ARMS, (0, 1), LIVE_BIRTH) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome", "expected"),
+    [
+        pytest.param("35.0%", LIVE_BIRTH, (21, 60, "events_from_percent"), id="events-from-percent"),
+        pytest.param("21 (35.0%)", LIVE_BIRTH, (21, 60, "totals_from_percent"), id="total-from-percent"),
+        pytest.param("35%", LIVE_BIRTH, (None, None, "printed"), id="integer-percent-proves-nothing"),
+        pytest.param("35.0%", OutcomeMention("implantation", "implantation rate", 0, 17), (None, None, "printed"),
+                     id="implantation-is-per-embryo"),
+        pytest.param("35.0%", OutcomeMention("live_birth", "live birth", 0, 10, "transfer"), (None, None, "printed"),
+                     id="per-transfer-is-not-per-woman"),
+    ],
+)
+def test_resolve(text, outcome, expected):
+    (count,) = find_counts(text)
+    assert resolve(count, ARMS[0], outcome) == expected

@@ -1,0 +1,112 @@
+"""The number grammar: every printed form of a p-value, count, percentage and group size we rely on."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from extractors.numbers import (
+    decimals_of,
+    events_from_percent,
+    find_counts,
+    find_group_sizes,
+    find_p_values,
+    normalise,
+    parse_number,
+    percent_matches,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("P = 0.49", ("=", 0.49), id="equals"),
+        pytest.param("P<.001", ("<", 0.001), id="leading-point"),
+        pytest.param("p=0.047", ("=", 0.047), id="lower-case"),
+        pytest.param("P \u2264 0.05", ("<=", 0.05), id="less-or-equal"),
+        pytest.param("P = NS", ("ns", None), id="ns"),
+        pytest.param("p-value = 0.382", ("=", 0.382), id="p-value"),
+        pytest.param("P = 2 \u00d7 10^-5", ("=", 2e-05), id="scientific"),
+        pytest.param("p 0.035", ("=", 0.035), id="no-operator"),
+    ],
+)
+def test_p_values(text, expected):
+    (p,) = find_p_values(normalise(text))
+    assert (p.operator, p.value) == expected
+
+
+@pytest.mark.parametrize("text", ["P4 levels", "p53 expression", "P = 1.7"], ids=["progesterone", "gene", "above-one"])
+def test_not_p_values(text):
+    assert find_p_values(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("13/71 (18.3%) vs 10/71 (14.1%)", [(13, 71, 18.3), (10, 71, 14.1)], id="fraction-percent"),
+        pytest.param("18.3% (13/71)", [(13, 71, 18.3)], id="percent-fraction"),
+        pytest.param("13 / 71", [(13, 71, None)], id="spaced-slash"),
+        pytest.param("26 of 66 women (39.4%)", [(26, 66, 39.4)], id="of-with-noun"),
+        pytest.param("8% [28 of 334] vs 1% [four of 313]", [(28, 334, 8.0), (4, 313, 1.0)], id="word-number"),
+        pytest.param("1,078/1,919", [(1078, 1919, None)], id="thousands"),
+        pytest.param("26 (39.4%)", [(26, None, 39.4)], id="events-percent"),
+        pytest.param("41.6 versus 44.4%", [(None, None, 41.6), (None, None, 44.4)], id="shared-percent-sign"),
+    ],
+)
+def test_counts(text, expected):
+    assert [(c.events, c.total, c.percent) for c in find_counts(normalise(text))] == expected
+
+
+def test_dates_and_interval_levels_are_not_counts():
+    # the bounds of a percentage's interval are masked by the effect extractor, not here
+    assert find_counts("on 12/03/2015, 95% CI and 90 % confidence") == []
+
+
+def test_percent_with_n_keeps_the_group_size():
+    (c,) = find_counts("46.24% (n = 43)")
+    assert (c.form, c.percent, c.percent_decimals, c.group_size) == ("pct_n", 46.24, 2, 43)
+
+
+def test_group_sizes():
+    assert [n for n, _, _ in find_group_sizes("EST (n = 66) or no scratch (N=51)")] == [66, 51]
+
+
+@pytest.mark.parametrize(
+    ("pct", "decimals", "total", "expected"),
+    [
+        pytest.param(39.4, 1, 66, 26, id="unique"),
+        pytest.param(40, 0, 250, None, id="integer-percent-many-counts"),
+        pytest.param(39.9, 1, 66, None, id="no-count-rounds-to-it"),
+        pytest.param(0.0, 1, 30, 0, id="zero"),
+        pytest.param(100.0, 1, 30, 30, id="all"),
+        pytest.param(46.24, 2, 43, None, id="n-is-not-the-denominator"),
+    ],
+)
+def test_events_from_percent(pct, decimals, total, expected):
+    assert events_from_percent(pct, decimals, total) == expected
+
+
+# --------------------------------------------------------------------------------------------
+# Properties
+# --------------------------------------------------------------------------------------------
+
+@given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x2FFF)))
+def test_normalise_keeps_every_offset(text):
+    assert len(normalise(text)) == len(text)
+
+
+@given(st.integers(1, 600), st.data(), st.integers(0, 2))
+def test_percent_never_proves_a_wrong_count(total, data, decimals):
+    events = data.draw(st.integers(0, total))
+    pct = round(100 * events / total, decimals)
+    derived = events_from_percent(pct, decimals, total)
+    assert derived is None or derived == events
+    assert percent_matches(events, total, pct, decimals)
+
+
+@given(st.floats(0, 1000, allow_nan=False).map(lambda x: round(x, 3)))
+def test_parse_number_reads_what_was_printed(x):
+    printed = f"{x:.3f}"
+    assert parse_number(printed) == pytest.approx(x)
+    assert parse_number(printed.replace(".", ",")) == pytest.approx(x) or decimals_of(printed) == 3
