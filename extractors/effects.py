@@ -63,6 +63,9 @@ from extractors.ratios import Ratio, find_ratios
 from extractors.records import Article, Effect
 from extractors.sentences import split_sentences as _sentences
 
+#: Stored with every effect; raise it when extraction rules change what an abstract yields.
+EXTRACTOR_VERSION = "effects.v1"
+
 RULE_RATIO = "effect.ratio_ci.v1"
 _DIGIT = re.compile(r"\d")
 RULE_COMPUTED = "effect.computed_{measure}.v1"

@@ -48,6 +48,8 @@ class Pipeline:
 
     classify_many: Callable[[Sequence[Article]], list[Classification]]
     extract: Callable[[Article, str | None], list[Effect]]
+    #: Of one paper's effects, the one per outcome and comparison that pooling reads.
+    prefer: Callable[[Sequence[Effect]], list[Effect]]
     model_version: str
     extractor_version: str
 
@@ -176,11 +178,12 @@ def classify_and_extract(con: duckdb.DuckDBPyConnection, cycle: Cycle, pipeline:
     ordered = [articles[pmid] for pmid in revision_of if pmid in articles]
     classifications = pipeline.classify_many(ordered)
     insert_classifications(con, ((revision_of[c.pmid], c) for c in classifications), cycle.run_id)
-    effects: list[tuple[int, Effect]] = []
+    effects: list[tuple[int, Effect, bool]] = []
     for article, classification in zip(ordered, classifications):
         therapy = classification.primary_therapy if classification.primary_therapy != "none" else None
-        for effect in pipeline.extract(article, therapy):
-            effects.append((revision_of[article.pmid], effect))
+        found = pipeline.extract(article, therapy)
+        chosen = {id(e) for e in pipeline.prefer(found)}
+        effects.extend((revision_of[article.pmid], e, id(e) in chosen) for e in found)
     n_effects = insert_effects(con, effects, cycle.run_id, pipeline.extractor_version)
     return classifications, n_effects
 

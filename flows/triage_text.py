@@ -91,7 +91,9 @@ def render_paper(paper: dict[str, Any], effects: Sequence[dict[str, Any]], thera
         lines.append(textwrap.fill(paragraph, WIDTH, initial_indent="  ", subsequent_indent="  ") if paragraph else "")
     lines += ["", f"Effects ({len(effects)}; use eN or the key with --effect):"]
     for i, effect in enumerate(effects):
-        lines.append(f"  {effect_label(i)}  {describe_effect(effect)}  [{effect['source']}, {effect['curation_status']}]")
+        state = ", ".join([effect["source"], effect["curation_status"], *effect.get("qualifiers", ()),
+                           *(["read by pooling"] if effect.get("pooled") else [])])
+        lines.append(f"  {effect_label(i)}  {describe_effect(effect)}  [{state}]")
         lines.append(f"      key: {effect['effect_key']}")
         if effect.get("check_failures"):
             lines.append("      check failed: " + "; ".join(effect["check_failures"]))

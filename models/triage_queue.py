@@ -240,7 +240,7 @@ def paper_reasons(paper: PaperState, effects: Sequence[EffectState], flags: Sequ
                 "failed_check", f"{effect.outcome} ({effect.effect_key}): check failed: "
                                 + "; ".join(effect.check_failures))))
     for effect, computed, (te, tn, ce, cn) in ratio_disagreements([e for e in effects if e.curation_status != "rejected"]):
-        if effect.undecided:
+        if effect.undecided and not effect.check_failures:  # a failed check already brings it here
             found.append((UNCERTAIN, Reason(
                 "ratio_disagreement",
                 f"{effect.outcome}: reported {effect.measure} {_fmt(effect.estimate)} but the counts "

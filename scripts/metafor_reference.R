@@ -10,7 +10,7 @@
 # - RR and OR: escalc's add = 1/2, to = "only0" (0.5 added to every cell of a study with a zero
 #   cell) and drop00 = TRUE (a study with no events, or only events, in both arms is left out).
 # - RD: to = "none" (the risk difference from the raw proportions), as models/effect_sizes.py;
-#   a study whose raw variance is 0 takes the variance of its 0.5-corrected cells.
+#   a study with a zero cell takes the variance of its 0.5-corrected cells, as RevMan does.
 # - Mantel-Haenszel: rma.mh with its defaults (raw tables for the MH estimate).
 suppressPackageStartupMessages({
   library(metafor)
@@ -26,16 +26,17 @@ tests <- c("z", "knha", "adhoc")
 num <- function(x) if (is.null(x) || length(x) == 0 || is.na(x[1])) NULL else unname(as.numeric(x[1]))
 
 # Per-study effects of one case on one measure: counts through escalc, reported ones as given.
-# RD follows models/effect_sizes.py: the raw difference, and only a study whose raw variance is 0
-# (no events or only events in both arms) takes its variance from the 0.5-corrected cells.
+# RD follows models/effect_sizes.py and RevMan: the raw difference, and a study with a zero cell
+# takes its variance from the 0.5-corrected cells.
 study_effects <- function(studies, measure) {
   rows <- lapply(studies, function(s) {
     if (!is.null(s$ai)) {
       if (measure == "RD") {
         e <- escalc(measure = "RD", ai = s$ai, n1i = s$n1i, ci = s$ci, n2i = s$n2i, to = "none")
         vi <- as.numeric(e$vi)
-        if (vi <= 0) vi <- as.numeric(escalc(measure = "RD", ai = s$ai, n1i = s$n1i, ci = s$ci,
-                                             n2i = s$n2i, add = 1/2, to = "all")$vi)
+        if (min(s$ai, s$n1i - s$ai, s$ci, s$n2i - s$ci) == 0)
+          vi <- as.numeric(escalc(measure = "RD", ai = s$ai, n1i = s$n1i, ci = s$ci,
+                                  n2i = s$n2i, add = 1/2, to = "all")$vi)
         return(data.frame(id = s$id, yi = as.numeric(e$yi), vi = vi))
       }
       e <- escalc(measure = measure, ai = s$ai, n1i = s$n1i, ci = s$ci, n2i = s$n2i,
@@ -52,7 +53,7 @@ study_effects <- function(studies, measure) {
 
 escalc_call <- function(measure) {
   if (measure == "RD") paste('escalc(measure="RD", ai, n1i=n1i, ci=ci, n2i=n2i, to="none");',
-                             'where that vi is 0: vi from escalc(..., add=1/2, to="all"), yi kept')
+                             'where a cell is 0: vi from escalc(..., add=1/2, to="all"), yi kept')
   else sprintf('escalc(measure="%s", ai, n1i=n1i, ci=ci, n2i=n2i, add=1/2, to="only0", drop00=TRUE)', measure)
 }
 
@@ -89,10 +90,26 @@ mh_fit <- function(studies, measure) {
                                           measure = measure, to = to)),
                   error = function(e) e)
   if (inherits(fit, "error")) return(c(out, list(error = conditionMessage(fit))))
+  het <- list(I2 = num(fit$I2), H2 = num(fit$H2), QE = num(fit$QE), QEp = num(fit$QEp))
+  if (measure == "RD") {
+    # rma.mh(to="none") takes Q from raw per-study variances; RevMan (and models/pooling) take
+    # them from the same per-study effects as every other method: a zero-cell study's variance
+    # from its 0.5-corrected cells. Q is then computed around the MH estimate, leaving out
+    # studies with no events (or only events) in both arms, as rma.mh does.
+    eff <- study_effects(counts, "RD")
+    both <- (ai == 0 & ci == 0) | (ai == n1i & ci == n2i)
+    yi <- eff$yi[!both]; vi <- eff$vi[!both]
+    if (length(yi) > 1) {
+      QE <- sum((yi - as.numeric(fit$beta))^2 / vi); df <- length(yi) - 1
+      het <- list(I2 = max(0, 100 * (QE - df) / QE), H2 = QE / df, QE = QE,
+                  QEp = pchisq(QE, df, lower.tail = FALSE))
+    }
+    out$call <- paste(out$call, "; QE = sum((yi - beta)^2 / vi) over study_effects(measure=\"RD\")",
+                      "without double-zero studies; I2 = max(0, (QE - df) / QE); H2 = QE / df")
+  }
   c(out, list(k = fit$k, k.yi = fit$k.yi, beta = num(fit$beta), se = num(fit$se),
               zval = num(fit$zval), pval = num(fit$pval), ci.lb = num(fit$ci.lb),
-              ci.ub = num(fit$ci.ub), I2 = num(fit$I2), H2 = num(fit$H2), QE = num(fit$QE),
-              QEp = num(fit$QEp)))
+              ci.ub = num(fit$ci.ub)), het)
 }
 
 cumul_fits <- function(eff, measure) {

@@ -211,17 +211,24 @@ _EFFECT_COLUMNS = (
     "pmid", "revision", "run_id", "extractor_version", "effect_key", "outcome", "treat_arm",
     "ctrl_arm", "denominator_unit", "treat_events", "treat_total", "ctrl_events", "ctrl_total",
     "measure", "estimate", "ci_low", "ci_high", "p_value", "p_operator", "source", "evidence_text",
-    "char_start", "char_end", "rule_id", "check_failures", "created_at",
+    "char_start", "char_end", "rule_id", "check_failures", "created_at", "qualifiers",
+    "treat_percent", "ctrl_percent", "preferred",
 )
 
 
-def insert_effects(con: duckdb.DuckDBPyConnection, items: Iterable[tuple[int, Effect]], run_id: str,
+def insert_effects(con: duckdb.DuckDBPyConnection, items: Iterable[tuple], run_id: str,
                    extractor_version: str) -> int:
-    """Store ``(revision, effect)`` pairs; keys that repeat within a paper get a ``#n`` suffix."""
+    """Store ``(revision, effect)`` or ``(revision, effect, preferred)`` tuples.
+
+    ``preferred`` marks the one row per paper, outcome and comparison that pooling reads
+    (``extractors.effects.preferred_effects``). Keys that repeat within a paper get a ``#n`` suffix.
+    """
     now = utcnow()
     rows = []
     seen: dict[tuple[str, str], int] = {}
-    for revision, e in items:
+    for item in items:
+        revision, e = item[0], item[1]
+        preferred = bool(item[2]) if len(item) > 2 else not e.check_failures
         key = effect_key(e)
         n = seen.get((e.pmid, key), 0) + 1
         seen[(e.pmid, key)] = n
@@ -232,6 +239,7 @@ def insert_effects(con: duckdb.DuckDBPyConnection, items: Iterable[tuple[int, Ef
             e.denominator_unit, e.treat_events, e.treat_total, e.ctrl_events, e.ctrl_total,
             e.measure, e.estimate, e.ci_low, e.ci_high, e.p_value, e.p_operator, e.source,
             e.evidence_text, e.char_start, e.char_end, e.rule_id, list(e.check_failures), now,
+            list(e.qualifiers), e.treat_percent, e.ctrl_percent, preferred,
         ))
     insert_frame(con, "store.extracted_effects", _EFFECT_COLUMNS, rows)
     return len(rows)

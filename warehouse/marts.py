@@ -94,7 +94,7 @@ def run_header(con: duckdb.DuckDBPyConnection, run_id: str,
         " WHERE ri.run_id = ? AND l.http_status >= 400", [run_id]).fetchone()[0]
     upto = "SELECT run_id FROM runs WHERE started_at <= ?"
     n_effects = con.execute(
-        "SELECT count(*) FROM effects e JOIN papers p USING (pmid)"
+        "SELECT count(*) FROM effect_mentions e JOIN papers p USING (pmid)"
         f" WHERE e.run_id IN ({upto}) AND len(coalesce(e.check_failures, [])) > 0"
         " AND e.curation_status = 'machine' AND p.curation_status <> 'rejected'",
         [run.started_at]).fetchone()[0]
@@ -192,7 +192,7 @@ def effects_of(con: duckdb.DuckDBPyConnection, pmids: Sequence[str]) -> list[Eff
     if not pmids:
         return []
     return _rows(EffectRow, con.execute(
-        f"SELECT {_EFFECT_COLUMNS} FROM effects WHERE list_contains(?, pmid)"
+        f"SELECT {_EFFECT_COLUMNS} FROM effect_mentions WHERE list_contains(?, pmid)"
         " AND curation_status <> 'rejected' ORDER BY pmid, outcome, effect_key", [list(pmids)]))
 
 
@@ -251,7 +251,7 @@ def run_flags(con: duckdb.DuckDBPyConnection, run_id: str) -> list[FlagRow]:
             "   AND d.action IN ('confirm', 'correct')) AS checked_at"
             " FROM (SELECT unnest(?::VARCHAR[]) AS pmid) u"
             " LEFT JOIN papers p ON p.pmid = u.pmid"
-            " LEFT JOIN effects e ON e.pmid = u.pmid AND e.outcome = ? AND e.curation_status <> 'rejected'"
+            " LEFT JOIN effect_mentions e ON e.pmid = u.pmid AND e.outcome = ? AND e.curation_status <> 'rejected'"
             " GROUP BY u.pmid, p.title, p.journal, p.year, p.authors ORDER BY u.pmid",
             [pmids, flag.outcome]))
         out.append(replace(flag, papers=tuple(papers)))
@@ -399,7 +399,7 @@ def _study_effect_rows(con: duckdb.DuckDBPyConnection, pmids: Sequence[str], out
         "SELECT e.outcome, e.pmid, p.authors, p.year, e.treat_arm, e.measure, e.estimate, e.ci_low, e.ci_high,"
         "  e.treat_events, e.treat_total, e.ctrl_events, e.ctrl_total,"
         "  (e.curation_status IN ('confirmed', 'corrected') OR e.source = 'curated') AS is_checked"
-        " FROM effects e JOIN papers p USING (pmid)"
+        " FROM effect_mentions e JOIN papers p USING (pmid)"
         " WHERE list_contains(?, e.pmid) AND list_contains(?, e.outcome) AND list_contains(?, e.measure)"
         "  AND e.curation_status <> 'rejected' AND e.estimate IS NOT NULL"
         "  AND e.ci_low IS NOT NULL AND e.ci_high IS NOT NULL"

@@ -69,7 +69,8 @@ def queue_papers(con: duckdb.DuckDBPyConnection) -> list[PaperState]:
 
 def queue_effects(con: duckdb.DuckDBPyConnection, pmid: str | None = None) -> list[EffectState]:
     sql = ("SELECT pmid, effect_key, outcome, measure, estimate, treat_events, treat_total, ctrl_events,"
-           " ctrl_total, source, treat_arm, ctrl_arm, coalesce(check_failures, []), curation_status FROM effects")
+           " ctrl_total, source, treat_arm, ctrl_arm, coalesce(check_failures, []), curation_status"
+           " FROM effect_mentions")
     rows = con.execute(sql + (" WHERE pmid = ?" if pmid else "") + " ORDER BY pmid, effect_key",
                        [pmid] if pmid else []).fetchall()
     return [EffectState(*row[:12], tuple(row[12]), row[13]) for row in rows]
@@ -118,14 +119,17 @@ def therapy_evidence(con: duckdb.DuckDBPyConnection, pmid: str) -> list[dict[str
 
 
 def effects_of(con: duckdb.DuckDBPyConnection, pmid: str) -> list[dict[str, Any]]:
-    """The paper's current effects with their spans, checks and review state, in key order."""
+    """Every effect statement of the paper (``effect_mentions``) with its span, checks, review state
+    and whether pooling reads it (``pooled``: it is the paper's row in ``effects``), in key order."""
     return _dicts(con.execute(
         "SELECT effect_key, outcome, treat_arm, ctrl_arm, denominator_unit, treat_events, treat_total,"
         " ctrl_events, ctrl_total, measure, estimate, ci_low, ci_high, p_value, p_operator, source,"
         " evidence_text, char_start, char_end, rule_id, coalesce(check_failures, []) AS check_failures,"
-        " curation_status, (SELECT m.source FROM machine_effects m WHERE m.pmid = e.pmid"
+        " curation_status, coalesce(qualifiers, []) AS qualifiers, preferred,"
+        " EXISTS (SELECT 1 FROM effects p WHERE p.pmid = e.pmid AND p.effect_key = e.effect_key) AS pooled,"
+        " (SELECT m.source FROM machine_effects m WHERE m.pmid = e.pmid"
         "   AND m.effect_key = e.effect_key LIMIT 1) AS machine_source"
-        " FROM effects e WHERE e.pmid = ? ORDER BY effect_key", [pmid]))
+        " FROM effect_mentions e WHERE e.pmid = ? ORDER BY effect_key", [pmid]))
 
 
 def effect_values(con: duckdb.DuckDBPyConnection, pmid: str, effect_key: str) -> dict[str, Any] | None:

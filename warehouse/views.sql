@@ -96,9 +96,10 @@ FROM store.extracted_effects e
 JOIN store.paper_index i ON i.pmid = e.pmid AND i.current_revision = e.revision
 JOIN latest l ON l.pmid = e.pmid AND l.created_at = e.created_at;
 
--- effects: one row per paper, outcome and comparison; curated values override the machine's
--- (a correction to the empty string clears a value the machine found).
-CREATE OR REPLACE VIEW main.effects AS
+-- effect_mentions: every effect statement the extractor found (a comparison may have a row from
+-- its counts and one per printed ratio); curated values override the machine's (a correction to
+-- the empty string clears a value the machine found).
+CREATE OR REPLACE VIEW main.effect_mentions AS
 WITH cur AS (
     SELECT pmid, effect_key,
            bool_or(action = 'reject' AND field = 'status')                        AS rejected,
@@ -147,10 +148,30 @@ SELECT
     CASE WHEN cur.rejected THEN 'rejected'
          WHEN coalesce(cur.n_corrections, 0) > 0 THEN 'corrected'
          WHEN cur.confirmed THEN 'confirmed'
-         ELSE 'machine' END                                                        AS curation_status
+         ELSE 'machine' END                                                        AS curation_status,
+    e.qualifiers,
+    e.treat_percent,
+    e.ctrl_percent,
+    coalesce(e.preferred, FALSE)                                                   AS preferred
 FROM main.machine_effects e
 JOIN store.paper_index i ON i.pmid = e.pmid AND i.deleted_run IS NULL
 LEFT JOIN cur ON cur.pmid = e.pmid AND cur.effect_key = e.effect_key;
+
+-- effects: one row per paper, outcome and comparison (CONTRACT.md): the row pooling reads —
+-- counts before a reported ratio, never a pooled, subgroup or failing row. A row a maintainer
+-- corrected or confirmed stands in for a comparison the machine had no usable row for (a failed
+-- check, a rejected row); it never displaces the preferred row, and a pooled or subgroup estimate
+-- never enters by being confirmed (confirming a paper confirms every mention of it).
+CREATE OR REPLACE VIEW main.effects AS
+SELECT m.* FROM main.effect_mentions m
+WHERE m.preferred
+   OR (m.curation_status IN ('corrected', 'confirmed')
+       AND NOT list_has_any(coalesce(m.qualifiers, []), ['pooled', 'subgroup'])
+       AND NOT EXISTS (SELECT 1 FROM main.effect_mentions o
+                       WHERE o.pmid = m.pmid AND o.outcome = m.outcome AND o.effect_key <> m.effect_key
+                         AND o.preferred AND o.curation_status <> 'rejected'
+                         AND o.treat_arm IS NOT DISTINCT FROM m.treat_arm
+                         AND o.ctrl_arm IS NOT DISTINCT FROM m.ctrl_arm));
 
 -- What pooling may use: randomized trials (not rejected), effects that passed their checks (or
 -- that a maintainer corrected or confirmed), never rejected ones.

@@ -132,8 +132,18 @@ def test_failed_checks_keep_an_effect_out_of_pooling(con):
     upsert_records(con, [article()], "r1")
     insert_classifications(con, [(1, classification())], "r1")
     insert_effects(con, [(1, effect(check_failures=("events exceed total",)))], "r1", "x1")
-    assert con.execute("SELECT count(*) FROM effects").fetchone()[0] == 1
+    assert con.execute("SELECT count(*) FROM effect_mentions").fetchone()[0] == 1
+    assert con.execute("SELECT count(*) FROM effects").fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM poolable_effects").fetchone()[0] == 0
+
+
+def test_only_the_preferred_row_of_a_comparison_is_an_effect(con):
+    upsert_records(con, [article()], "r1")
+    insert_classifications(con, [(1, classification())], "r1")
+    reported = effect(source="reported", measure="OR", estimate=2.25, ci_low=0.8, ci_high=6.3)
+    insert_effects(con, [(1, effect(), True), (1, reported, False)], "r1", "x1")
+    assert con.execute("SELECT count(*) FROM effect_mentions").fetchone()[0] == 2
+    assert con.execute("SELECT source, measure FROM effects").fetchall() == [("computed", "RR")]
 
 
 def test_a_failed_transaction_leaves_nothing_behind(con):

@@ -48,7 +48,7 @@ def test_unknown_run_is_a_one_line_error(digest_warehouse):
 
 def test_maintainer_decisions_empty_the_triage_counts(digest_warehouse):
     con, ids = digest_warehouse
-    key = con.execute("SELECT effect_key FROM effects WHERE len(check_failures) > 0").fetchone()[0]
+    key = con.execute("SELECT effect_key FROM effect_mentions WHERE len(check_failures) > 0").fetchone()[0]
     decide(con, "99000012", "effect", key, "confirm")
     decide(con, "99000015", "paper", None, "confirm", "confirmed")
     header = marts.run_header(con, ids["busy"])
@@ -124,11 +124,11 @@ def test_cumulative_series_has_one_step_per_study_in_entry_order(digest_warehous
 def test_study_effects_leave_out_unchecked_failures_and_rejections(digest_warehouse):
     con, ids = digest_warehouse
     assert marts.study_effects(con, ["99000012"], "clinical_pregnancy", "RR") == []
-    key = con.execute("SELECT effect_key FROM effects WHERE pmid = '99000012' AND outcome = 'clinical_pregnancy'").fetchone()[0]
+    key = con.execute("SELECT effect_key FROM effect_mentions WHERE pmid = '99000012' AND outcome = 'clinical_pregnancy'").fetchone()[0]
     decide(con, "99000012", "effect", key, "confirm")
     (row,) = marts.study_effects(con, ["99000012"], "clinical_pregnancy", "RR")
     assert row.is_checked
-    live = con.execute("SELECT effect_key FROM effects WHERE pmid = '99000012' AND outcome = 'live_birth'").fetchone()[0]
+    live = con.execute("SELECT effect_key FROM effect_mentions WHERE pmid = '99000012' AND outcome = 'live_birth'").fetchone()[0]
     decide(con, "99000012", "effect", live, "reject")
     assert marts.study_effects(con, ["99000012"], "live_birth", "RR") == []
 

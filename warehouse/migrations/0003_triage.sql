@@ -1,4 +1,4 @@
--- rifwatch warehouse, version 2: what a maintainer's decision came from and what it set off.
+-- rifwatch warehouse, version 3: what a maintainer's decision came from and what it set off.
 -- The decisions table stays append-only; these columns are written once, with the row.
 
 -- Where the decision was made: `cli`, `web`, or `auto` (written by the triage service as a
