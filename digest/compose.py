@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Mapping
 
+from config.vocabulary import load_operating_points
 from digest import wording as w
 from digest.records import (
     Change, CumulativePlot, CumulativePoint, Digest, Figure, ForestPlot, ForestRow, Headline,
@@ -18,6 +19,7 @@ from digest.records import (
 )
 from digest import new_trials, standings
 from digest.labels import Labels, paper_ref
+from models.triage_queue import band_of
 from warehouse import marts
 from warehouse.marts import (
     CumulativeStep, EffectRow, FlagRow, Paper, PooledRow, ReviewPosition, RunHeader, StudyEffect,
@@ -54,7 +56,8 @@ class DigestInputs:
 
 def gather_inputs(con, run_id: str, config) -> DigestInputs:
     """Run every mart the digest needs for ``run_id``."""
-    header = marts.run_header(con, run_id)
+    band = band_of(load_operating_points(config.directory))
+    header = marts.run_header(con, run_id, uncertain_band=(band.low, band.high))
     records = marts.new_records(con, run_id)
     pooled = marts.pooled_state(con, run_id)
     studies = marts.study_effects_by_stratum(con, pooled)

@@ -18,7 +18,7 @@ import duckdb
 from config.schema import Config
 from config.vocabulary import load_operating_points
 from flows.errors import UserError
-from models.triage_queue import UncertainBand
+from models.triage_queue import UncertainBand, band_of
 from warehouse.db import WarehouseLocked, connect, default_db_path
 from warehouse.migrate import available_migrations
 
@@ -93,5 +93,4 @@ def writing(db: Path | str | None, *, wait_seconds: float = WRITE_WAIT_SECONDS) 
 
 def uncertain_band(config: Config) -> UncertainBand:
     """RCT probabilities between the sensitive and precise operating points (config/operating_points.toml)."""
-    points = load_operating_points(config.directory)
-    return UncertainBand(points.threshold("sensitive"), points.threshold("precise"))
+    return band_of(load_operating_points(config.directory))

@@ -6,7 +6,8 @@ RCT operating points) and returns queue entries in the order a maintainer should
 0. papers behind an open flag whose numbers are not settled yet, and open flags whose papers are
    all settled (or that name none) and so wait for a maintainer to confirm or dismiss them;
 1. papers the machine was unsure about: an RCT probability between the ``sensitive`` and
-   ``precise`` operating points (the classifier's own settings disagree on it), an extracted
+   ``precise`` operating points (the classifier's own settings disagree on it; not for records
+   NLM has indexed, whose design comes from their publication types), an extracted
    number that failed a check, a reported ratio the same paper's counts do not give, a curated
    value that a re-extraction left behind (an orphaned decision);
 2. the remaining trials of surveillance runs that no maintainer has confirmed or rejected,
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Iterable, Sequence
 
+from config.vocabulary import OperatingPoints
 from models.effect_sizes import RATIO_MEASURES, EffectSizeError, effect_from_counts
 
 #: Reported and recomputed ratios further apart than this (as a ratio of ratios) disagree: rounding
@@ -61,6 +63,8 @@ class PaperState:
     curation_status: str
     #: a maintainer corrected ``is_rct`` or ``design`` (the classification is no longer the machine's)
     classification_decided: bool = False
+    #: NLM indexed the record, so its design came from its publication types, not from the model
+    indexed: bool = False
 
     @property
     def decided(self) -> bool:
@@ -160,6 +164,11 @@ class UncertainBand:
         return probability is not None and self.low <= probability < self.high
 
 
+def band_of(points: OperatingPoints) -> UncertainBand:
+    """The uncertain band of the configured operating points: from ``sensitive`` up to ``precise``."""
+    return UncertainBand(points.threshold("sensitive"), points.threshold("precise"))
+
+
 def paper_settled_for(paper: PaperState | None, effects: Sequence[EffectState], outcome: str) -> bool:
     """Whether a maintainer has dealt with ``paper``'s numbers on ``outcome`` (or rejected it)."""
     if paper is None:
@@ -229,7 +238,8 @@ def paper_reasons(paper: PaperState, effects: Sequence[EffectState], flags: Sequ
     for flag in flags:
         if paper.pmid in flag.pmids and not paper_settled_for(paper, effects, flag.outcome):
             found.append((FLAG, Reason("open_flag", f"behind open {flag.describe()}")))
-    if not paper.decided and not paper.classification_decided and paper.rct_probability in band:
+    machine_judged = not (paper.decided or paper.classification_decided or paper.indexed)
+    if machine_judged and paper.rct_probability in band:
         found.append((UNCERTAIN, Reason(
             "uncertain_rct",
             f"RCT probability {paper.rct_probability:.2f} lies between the sensitive ({band.low:.2f}) and "

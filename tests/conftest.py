@@ -144,3 +144,9 @@ def live_server():
 def web_client():
     """``tests/fixtures/web_client.py``: a cookie-keeping HTTP client that does not follow redirects."""
     return load_fixture_module("web_client")
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse():
+    """``tests/fixtures/demo_warehouse.py``: the demo snapshot built with the real pipeline."""
+    return load_fixture_module("demo_warehouse")

@@ -24,9 +24,10 @@ T = TypeVar("T")
 NOTABLE_DESIGNS = ("meta_analysis", "systematic_review", "narrative_review", "trial_registration", "protocol")
 #: Designs that report a randomised comparison (CONTRACT.md vocabulary).
 TRIAL_DESIGNS = ("rct", "quasi_rct")
-#: RCT probabilities this close to an even chance are "near the operating point" until issue 3's
-#: operating points live in config; a stand-in band, not a calibrated one.
-UNCERTAIN_RCT_BAND = (0.35, 0.65)
+#: RCT probabilities on which the sensitive and precise operating points of
+#: config/operating_points.toml disagree ([sensitive, precise)); the digest passes the configured
+#: band (``models.triage_queue.band_of``), this default is for callers without a config.
+UNCERTAIN_RCT_BAND = (0.213607, 0.819876)
 #: Effect states a maintainer has signed off (views.sql: ``effects.curation_status``).
 CHECKED_EFFECT_STATES = ("confirmed", "corrected")
 
@@ -66,7 +67,7 @@ class RunHeader:
     n_http_errors: int = 0
     #: extracted numbers that failed a check and no maintainer has decided on (never pooled)
     n_effects_awaiting_triage: int = 0
-    #: machine-classified records whose RCT probability lies in ``UNCERTAIN_RCT_BAND``
+    #: model-classified records whose RCT probability lies in the uncertain band (the triage queue's)
     n_papers_uncertain: int = 0
     #: the run whose pooled rows stand as of this run, and the one before it
     pooled_run_id: str | None = None
@@ -98,9 +99,12 @@ def run_header(con: duckdb.DuckDBPyConnection, run_id: str,
         f" WHERE e.run_id IN ({upto}) AND len(coalesce(e.check_failures, [])) > 0"
         " AND e.curation_status = 'machine' AND p.curation_status <> 'rejected'",
         [run.started_at]).fetchone()[0]
+    # the triage queue's "uncertain" (models.triage_queue): judged by the model, not by a maintainer
+    # and not by NLM's indexers (an indexed record's design comes from its publication types)
     n_uncertain = con.execute(
         f"SELECT count(*) FROM papers WHERE first_seen_run IN ({upto})"
-        " AND curation_status = 'machine' AND rct_probability BETWEEN ? AND ?",
+        " AND curation_status = 'machine' AND rct_probability >= ? AND rct_probability < ?"
+        " AND NOT (indexing_status = 'MEDLINE' AND len(coalesce(publication_types, [])) > 0)",
         [run.started_at, *uncertain_band]).fetchone()[0]
     pooled = _pooled_runs(con, run.started_at, run_id) + [None, None]
     return replace(run, n_http_errors=n_http_errors, n_effects_awaiting_triage=n_effects,

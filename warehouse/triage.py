@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 
+from extractors.records import INDEXED_STATUSES
 from models.flag_review import StratumReading
 from models.triage_queue import EffectState, OpenFlag, Orphan, PaperState, QueueEntry, UncertainBand, build_queue
 from warehouse.ledger import utcnow
@@ -62,8 +63,9 @@ def queue_papers(con: duckdb.DuckDBPyConnection) -> list[PaperState]:
     rows = con.execute(
         "SELECT p.pmid, p.title, p.entry_date, p.first_seen_run, r.source, r.started_at, p.is_rct, p.design,"
         " p.rct_probability, p.curation_status,"
-        " EXISTS (SELECT 1 FROM paper_decisions d WHERE d.pmid = p.pmid AND d.field IN ('is_rct', 'design'))"
-        " FROM papers p LEFT JOIN runs r ON r.run_id = p.first_seen_run").fetchall()
+        " EXISTS (SELECT 1 FROM paper_decisions d WHERE d.pmid = p.pmid AND d.field IN ('is_rct', 'design')),"
+        " list_contains(?, p.indexing_status) AND len(coalesce(p.publication_types, [])) > 0"
+        " FROM papers p LEFT JOIN runs r ON r.run_id = p.first_seen_run", [sorted(INDEXED_STATUSES)]).fetchall()
     return [PaperState(*row) for row in rows]
 
 

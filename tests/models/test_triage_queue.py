@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 
 import pytest
@@ -135,3 +136,16 @@ def test_swapped_arms_are_caught_when_the_ratio_is_far_from_one(te, tn, ce, cn):
     swapped = effect("1", "rep", source="reported", estimate=1 / size.estimate, counts=(te, tn, ce, cn))
     if abs(size.yi) > 0.1:  # a ratio and its reciprocal are more than 10% apart only away from 1
         assert len(ratio_disagreements([swapped])) == 1
+
+
+def test_records_nlm_indexed_are_not_the_models_uncertainty():
+    indexed = dataclasses.replace(paper("9", probability=0.5, is_rct=False, design="meta_analysis"), indexed=True)
+    assert build_queue([indexed], [], [], [], BAND) == []
+
+
+def test_the_band_comes_from_the_configured_operating_points():
+    from config.vocabulary import load_operating_points
+    from models.triage_queue import band_of
+
+    band = band_of(load_operating_points())
+    assert (band.low, band.high) == (0.213607, 0.819876)

@@ -157,3 +157,14 @@ def test_curated_labels_override_the_indexers(con):
     decide(con, "99000021", target="paper", key=None, action="reject", field="status", new="rejected:not_a_trial")
     pairs = training_pairs(con)
     assert [label for _, label in pairs] == [True, False]  # 99000001 by its publication type, 99000021 curated
+
+
+def test_confirming_a_mention_never_displaces_the_row_pooling_reads(con):
+    reported = "live_birth|therapy|control|RR|reported"
+    decide(con, "99000021", key=reported, action="confirm", field="status", new="confirmed")
+    rows = con.execute("SELECT effect_key FROM effects WHERE pmid = '99000021'").fetchall()
+    assert rows == [("live_birth|therapy|control|RR|computed",)]
+    # with the counts row rejected, the confirmed printed ratio stands in for the comparison
+    decide(con, "99000021", key="live_birth|therapy|control|RR|computed", action="reject", field="status",
+           new="rejected", when=datetime(2026, 9, 22, 10, 0))
+    assert con.execute("SELECT effect_key FROM poolable_effects WHERE pmid = '99000021'").fetchall() == [(reported,)]
