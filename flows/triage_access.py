@@ -3,12 +3,15 @@
 DuckDB lets one process write a file and locks out every other process, readers included
 (STACK.md). The weekly cycle holds the file only for seconds at a time (flows/weekly.py); triage
 does the same from its side: one short read-only connection per page or listing, one short write
-connection per decision, each waiting a bounded time for the lock. When the wait runs out the
-maintainer is told ``BUSY_MESSAGE`` rather than shown an error.
+connection per decision, each waiting a bounded time for the lock. A page also steps aside while
+a writer waits for the file (``warehouse.db.writer_waiting``), so a busy browser cannot keep the
+weekly run out. When the wait runs out the maintainer is told ``BUSY_MESSAGE`` rather than shown
+an error.
 """
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -19,7 +22,7 @@ from config.schema import Config
 from config.vocabulary import load_operating_points
 from flows.errors import UserError
 from models.triage_queue import UncertainBand, band_of
-from warehouse.db import WarehouseLocked, connect, default_db_path
+from warehouse.db import WarehouseLocked, connect, default_db_path, writer_waiting
 from warehouse.migrate import available_migrations
 
 BUSY_MESSAGE = "the weekly run is writing; try again in a moment"
@@ -67,8 +70,13 @@ def reading(db: Path | str | None, *, wait_seconds: float = READ_WAIT_SECONDS,
     path = warehouse_path(db)
     if migrate:
         migrate_if_needed(path, wait_seconds)
+    deadline = time.monotonic() + wait_seconds
+    while writer_waiting(path):  # let the weekly run in first; pages can wait a moment
+        if time.monotonic() >= deadline:
+            raise WarehouseBusy(BUSY_MESSAGE)
+        time.sleep(0.05)
     try:
-        con = connect(path, read_only=True, wait_seconds=wait_seconds)
+        con = connect(path, read_only=True, wait_seconds=max(0.0, deadline - time.monotonic()))
     except WarehouseLocked:
         raise WarehouseBusy(BUSY_MESSAGE) from None
     try:

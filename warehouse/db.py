@@ -30,6 +30,33 @@ class WarehouseLocked(WarehouseError):
     """Another process held the warehouse for writing longer than this one was willing to wait."""
 
 
+#: A waiting writer retries at least this often (seconds), so readers that step aside for it
+#: (``writer_waiting``) are held up briefly.
+WRITER_RETRY_MAX = 0.25
+#: A marker not touched for this long belongs to a writer that stopped waiting without removing
+#: it (killed); readers ignore it. A waiting writer touches it every ``WRITER_RETRY_MAX``.
+WRITER_MARKER_STALE = 5.0
+
+
+def writer_waiting_marker(target: Path | str) -> Path:
+    """The file a writer touches while it waits for the lock: ``<warehouse>.writer-waiting``."""
+    return Path(f"{target}.writer-waiting")
+
+
+def writer_waiting(path: Path | str) -> bool:
+    """Whether a writer is waiting for the warehouse right now (a fresh marker exists).
+
+    DuckDB grants the file to whoever asks when it is free, so a steady stream of short readers
+    could keep a writer (the weekly run) out indefinitely; readers that can wait check this
+    first and step aside.
+    """
+    try:
+        age = time.time() - writer_waiting_marker(path).stat().st_mtime
+    except OSError:
+        return False
+    return age < WRITER_MARKER_STALE
+
+
 def default_db_path() -> Path:
     return Path(os.environ.get("RIFWATCH_DB") or DEFAULT_DB)
 
@@ -50,20 +77,27 @@ def connect(path: Path | str | None = None, *, read_only: bool = False,
             folder.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait_seconds
     delay = 0.05
-    while True:
-        try:
-            con = duckdb.connect(target, read_only=read_only)
-            break
-        except duckdb.IOException as exc:
-            locked = "lock" in str(exc).lower()
-            if not locked or time.monotonic() >= deadline:
-                if locked:
-                    raise WarehouseLocked(f"cannot open warehouse {target}: it is locked by another rifwatch process") from None
+    marker = writer_waiting_marker(target) if not read_only and target != ":memory:" else None
+    try:
+        while True:
+            try:
+                con = duckdb.connect(target, read_only=read_only)
+                break
+            except duckdb.IOException as exc:
+                locked = "lock" in str(exc).lower()
+                if not locked or time.monotonic() >= deadline:
+                    if locked:
+                        raise WarehouseLocked(f"cannot open warehouse {target}: it is locked by another rifwatch process") from None
+                    raise WarehouseError(f"cannot open warehouse {target}: {str(exc).splitlines()[0]}") from None
+                if marker is not None:
+                    marker.touch()  # ask polite readers (the triage server) to let this writer in
+                time.sleep(delay)
+                delay = min(delay * 2, WRITER_RETRY_MAX if marker is not None else 1.0)
+            except duckdb.Error as exc:
                 raise WarehouseError(f"cannot open warehouse {target}: {str(exc).splitlines()[0]}") from None
-            time.sleep(delay)
-            delay = min(delay * 2, 1.0)
-        except duckdb.Error as exc:
-            raise WarehouseError(f"cannot open warehouse {target}: {str(exc).splitlines()[0]}") from None
+    finally:
+        if marker is not None:
+            marker.unlink(missing_ok=True)
     if migrate and not read_only:
         from warehouse.migrate import migrate as apply_migrations
 

@@ -123,31 +123,48 @@ def test_the_server_does_not_block_a_cycle_either(server, triage_db):
     assert code == 0, err
     assert out.split()[-1] == "done"
     assert served and set(served) == {200}
-    assert elapsed < 30  # the writer got its turns between pages
+    # the writer got its turns between pages: pages step aside while it waits (writer_waiting);
+    # before they did, a browser asking without pause kept four short writes out for ~30 s
+    print(f"4 writes took {elapsed:.1f} s while {len(served)} pages were served")
+    assert elapsed < 20
 
 
 @pytest.mark.skipif(not all(importlib.util.find_spec(name) for name in PIPELINE),
                     reason="the classify/extract/pool pipeline (flows.pooling_step, extractors.effects) is not on "
                            "this branch yet, so `rifwatch import` cannot run a real cycle")
 def test_a_real_import_cycle_and_the_server_both_succeed(server, triage_db):
-    client = server()
+    """`rifwatch import` holds the file for its whole classify-extract-pool transaction (seconds);
+    pages during it either wait it out or say the run is writing; a decision sent meanwhile waits
+    and is recorded after it."""
+    client = server(write_wait=120)
     csrf = client.get("/paper/99000011").csrf()
     fixture = REPO / "tests" / "fixtures" / "eutils" / "2024-02-28_pubmed.xml"
     cycle = subprocess.Popen([sys.executable, "-m", "flows.cli", "import", str(fixture), "--db", str(triage_db[0])],
                              cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    statuses = []
+    replies, decided = [], []
+    sender = threading.Thread(target=lambda: decided.append(client.post("/paper/99000011/decide", correction(csrf))))
     while cycle.poll() is None:
-        statuses.append(client.get("/").status)
+        replies.append(client.get("/"))
+        if len(replies) == 5:
+            sender.start()
         time.sleep(0.05)
-    decision = client.post("/paper/99000011/decide", correction(csrf))
+    if not sender.is_alive() and not decided:
+        sender.start()
+    sender.join(timeout=180)
     out, err = cycle.communicate()
     assert cycle.returncode == 0, err
-    assert statuses and set(statuses) == {200}
-    assert decision.status == 303
+    assert "9 new" in out
+    busy = [r for r in replies if r.status == 503]
+    assert all(r.status == 200 for r in replies if r not in busy)
+    assert all("the weekly run is writing" in r.text for r in busy)
+    assert decided and decided[0].status == 303
+    print(f"{len(replies)} pages during the import: {len(replies) - len(busy)} served, {len(busy)} busy")
     con = connect(triage_db[0], read_only=True)
     try:
-        assert con.execute("SELECT count(*) FROM runs WHERE source = 'import' AND status = 'succeeded'"
-                           " AND run_id <> '2026-W39-import'").fetchone() == (1,)
-        assert con.execute("SELECT count(*) FROM papers WHERE pmid LIKE '9000000%'").fetchone()[0] > 0
+        (run_id, n_new), = con.execute("SELECT run_id, n_new FROM runs WHERE source = 'import'"
+                                       " AND status = 'succeeded' AND run_id <> '2026-W39-import'").fetchall()
+        assert n_new == 9
+        assert con.execute("SELECT count(*) FROM papers WHERE first_seen_run = ?", [run_id]).fetchone() == (9,)
+        assert con.execute("SELECT count(*) FROM decisions WHERE via = 'web'").fetchone() == (1,)
     finally:
         con.close()
