@@ -14,8 +14,15 @@ from typing import Callable, Iterable
 
 from flows.errors import UserError
 
-#: Set by the warehouse package: ``db_path -> iterable of (title + blank line + abstract, is_rct)``.
-WAREHOUSE_PAIRS: Callable[[str], Iterable[tuple[str, bool]]] | None = None
+def _warehouse_pairs(db: str) -> list[tuple[str, bool]]:
+    from warehouse.labels import warehouse_pairs
+
+    return warehouse_pairs(db)
+
+
+#: ``db_path -> iterable of (title + blank line + abstract, is_rct)``: maintainers' labels laid over
+#: the indexed records' publication types (warehouse/labels.py).
+WAREHOUSE_PAIRS: Callable[[str], Iterable[tuple[str, bool]]] | None = _warehouse_pairs
 
 
 def train_from_pairs(pairs: Iterable[tuple[str, bool]], out_dir: Path, *, seed: int = 0,
