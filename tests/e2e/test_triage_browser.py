@@ -155,7 +155,7 @@ def test_correct_a_number_and_see_the_estimate_and_flag_change(page, site):
     form = page.locator(f"#correct-{label}")
     form.locator("select[name=field]").select_option(target["field"])
     form.locator("input[name=value]").fill(target["value"])
-    form.locator("input[name=reason]").fill("re-read the results: the count is as corrected")
+    form.locator("input[name=reason]").fill("re-read the results: the value is as corrected")
     form.locator("button[type=submit]").click()
     page.wait_for_url(f"{base}/decision/*")
     assert "recorded" in page.inner_text("h1")
