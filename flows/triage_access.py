@@ -75,22 +75,21 @@ def reading(db: Path | str | None, *, wait_seconds: float = READ_WAIT_SECONDS,
         if time.monotonic() >= deadline:
             raise WarehouseBusy(BUSY_MESSAGE)
         time.sleep(0.05)
-    try:
-        con = connect(path, read_only=True, wait_seconds=max(0.0, deadline - time.monotonic()))
-    except WarehouseLocked:
-        raise WarehouseBusy(BUSY_MESSAGE) from None
-    try:
+    with _opened(path, read_only=True, wait_seconds=max(0.0, deadline - time.monotonic())) as con:
         yield con
-    finally:
-        con.close()
 
 
 @contextmanager
 def writing(db: Path | str | None, *, wait_seconds: float = WRITE_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
     """A write connection for one decision, closed straight after."""
-    path = warehouse_path(db)
+    with _opened(warehouse_path(db), read_only=False, wait_seconds=wait_seconds) as con:
+        yield con
+
+
+@contextmanager
+def _opened(path: Path, *, read_only: bool, wait_seconds: float) -> Iterator[duckdb.DuckDBPyConnection]:
     try:
-        con = connect(path, wait_seconds=wait_seconds)
+        con = connect(path, read_only=read_only, wait_seconds=wait_seconds)
     except WarehouseLocked:
         raise WarehouseBusy(BUSY_MESSAGE) from None
     try:

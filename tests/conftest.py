@@ -50,15 +50,21 @@ def digest_weeks():
     return load_fixture_module("digest_weeks")
 
 
-@pytest.fixture(scope="session")
-def _digest_warehouse_file(digest_weeks, tmp_path_factory):
+def build_warehouse_file(builder, folder: Path):
+    """A migrated warehouse at ``folder/weeks.duckdb`` filled by ``builder(con)``: ``(path, run ids)``."""
     from warehouse.db import connect
 
-    path = tmp_path_factory.mktemp("digest") / "weeks.duckdb"
+    path = folder / "weeks.duckdb"
     con = connect(path)
-    ids = digest_weeks.build(con)
-    con.close()
-    return path, ids
+    try:
+        return path, builder(con)
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="session")
+def _digest_warehouse_file(digest_weeks, tmp_path_factory):
+    return build_warehouse_file(digest_weeks.build, tmp_path_factory.mktemp("digest"))
 
 
 @pytest.fixture()
@@ -87,13 +93,7 @@ def triage_weeks(digest_weeks):
 
 @pytest.fixture(scope="session")
 def _triage_warehouse_file(triage_weeks, tmp_path_factory):
-    from warehouse.db import connect
-
-    path = tmp_path_factory.mktemp("triage") / "weeks.duckdb"
-    con = connect(path)
-    ids = triage_weeks.build(con)
-    con.close()
-    return path, ids
+    return build_warehouse_file(triage_weeks.build, tmp_path_factory.mktemp("triage"))
 
 
 @pytest.fixture()

@@ -147,36 +147,33 @@ def create_app(settings: Settings) -> Starlette:
         except WarehouseError as exc:
             return message(request, "Warehouse unavailable", str(exc), 500)
 
+    async def show(request: Request, fn: Callable[[Any], Any], template: str, missing: str,
+                   extra: dict | None = None) -> Response:
+        """Read a page's data, then render it (or the busy, error or not-found page)."""
+        data = await read_page(request, fn)
+        if isinstance(data, Response):
+            return data
+        if data is None:
+            return message(request, "Not found", missing, 404)
+        return render(request, template, {**data, **(extra or {})})
+
     async def queue(request: Request) -> Response:
-        data = await read_page(request, lambda con: pages.queue_page(con, band))
-        return data if isinstance(data, Response) else render(request, "queue.html", data)
+        return await show(request, lambda con: pages.queue_page(con, band), "queue.html", "")
 
     async def paper(request: Request) -> Response:
         pmid = request.path_params["pmid"]
-        data = await read_page(request, lambda con: pages.paper_page(con, pmid, band, settings.config))
-        if isinstance(data, Response):
-            return data
-        if data is None:
-            return message(request, "Not found", f"No paper with PMID {pmid} in the warehouse.", 404)
-        return render(request, "paper.html", {**data, "error": None, "form": {}})
+        return await show(request, lambda con: pages.paper_page(con, pmid, band, settings.config), "paper.html",
+                          f"No paper with PMID {pmid} in the warehouse.", {"error": None, "form": {}})
 
     async def flag(request: Request) -> Response:
         flag_id = request.path_params["flag_id"]
-        data = await read_page(request, lambda con: pages.flag_page(con, flag_id))
-        if isinstance(data, Response):
-            return data
-        if data is None:
-            return message(request, "Not found", f"No flag #{flag_id} in the warehouse.", 404)
-        return render(request, "flag.html", {**data, "error": None})
+        return await show(request, lambda con: pages.flag_page(con, flag_id), "flag.html",
+                          f"No flag #{flag_id} in the warehouse.", {"error": None})
 
     async def decision(request: Request) -> Response:
         decision_id = request.path_params["decision_id"]
-        data = await read_page(request, lambda con: pages.decision_page(con, decision_id))
-        if isinstance(data, Response):
-            return data
-        if data is None:
-            return message(request, "Not found", f"No decision #{decision_id}.", 404)
-        return render(request, "decision.html", data)
+        return await show(request, lambda con: pages.decision_page(con, decision_id), "decision.html",
+                          f"No decision #{decision_id}.")
 
     def refuse_change(request: Request, form) -> Response | None:
         if settings.token is None:
@@ -190,53 +187,51 @@ def create_app(settings: Settings) -> Starlette:
             return message(request, "Log in first", "Only a logged-in maintainer can record decisions.", 403)
         return None
 
-    async def apply(request: Request, form, decision_request: DecisionRequest, on_error: Callable) -> Response:
+    async def decide_by_form(request: Request, build: Callable[[Any, str], DecisionRequest],
+                             reshow: Callable[[Any], Any], template: str, keep_form: bool) -> Response:
+        """Check the POST, apply the decision it asks for, and go to the decision's page; on a bad
+        value show the form's page again with the error (and what was typed)."""
+        form = await request.form()
+        refused = refuse_change(request, form)
+        if refused:
+            return refused
         try:
-            outcome = await run_in_threadpool(store.decide, decision_request)
+            outcome = await run_in_threadpool(store.decide, build(form, request.session["curator"]))
         except WarehouseBusy:
             fields = {k: v for k, v in form.items() if k != CSRF_FIELD}
             return message(request, "Busy", BUSY_MESSAGE, 503, resend={"action": request.url.path, "fields": fields})
         except CurationError as exc:
-            return await on_error(str(exc))
+            data = await read_page(request, reshow)
+            if isinstance(data, Response) or data is None:
+                return message(request, "Not recorded", str(exc), 400)
+            return render(request, template, {**data, "error": str(exc), **({"form": dict(form)} if keep_form else {})},
+                          400)
         except WarehouseError as exc:
             return message(request, "Warehouse unavailable", str(exc), 500)
         return RedirectResponse(f"/decision/{outcome.decision_id}", status_code=303)
 
+    def text(form, name: str) -> str | None:
+        return str(form.get(name) or "") or None
+
     async def decide_paper(request: Request) -> Response:
         pmid = request.path_params["pmid"]
-        form = await request.form()
-        refused = refuse_change(request, form)
-        if refused:
-            return refused
-        wanted = DecisionRequest(
-            action=str(form.get("action") or ""), reason=str(form.get("reason") or ""),
-            curator=request.session["curator"], pmid=pmid, effect_key=str(form.get("effect_key") or "") or None,
-            field=str(form.get("field") or "") or None, value=str(form.get("value") or ""),
-            why=str(form.get("why") or "") or None, of_pmid=str(form.get("of_pmid") or "") or None, via="web")
 
-        async def on_error(text: str) -> Response:
-            data = await read_page(request, lambda con: pages.paper_page(con, pmid, band, settings.config))
-            if isinstance(data, Response) or data is None:
-                return message(request, "Not recorded", text, 400)
-            return render(request, "paper.html", {**data, "error": text, "form": dict(form)}, 400)
-        return await apply(request, form, wanted, on_error)
+        def build(form, curator: str) -> DecisionRequest:
+            return DecisionRequest(
+                action=text(form, "action") or "", reason=text(form, "reason") or "", curator=curator, pmid=pmid,
+                effect_key=text(form, "effect_key"), field=text(form, "field"), value=text(form, "value") or "",
+                why=text(form, "why"), of_pmid=text(form, "of_pmid"), via="web")
+        return await decide_by_form(request, build, lambda con: pages.paper_page(con, pmid, band, settings.config),
+                                    "paper.html", keep_form=True)
 
     async def decide_flag(request: Request) -> Response:
         flag_id = request.path_params["flag_id"]
-        form = await request.form()
-        refused = refuse_change(request, form)
-        if refused:
-            return refused
-        wanted = DecisionRequest(action="flag", reason=str(form.get("reason") or ""),
-                                 curator=request.session["curator"], flag_id=flag_id,
-                                 verdict=str(form.get("verdict") or ""), via="web")
 
-        async def on_error(text: str) -> Response:
-            data = await read_page(request, lambda con: pages.flag_page(con, flag_id))
-            if isinstance(data, Response) or data is None:
-                return message(request, "Not recorded", text, 400)
-            return render(request, "flag.html", {**data, "error": text}, 400)
-        return await apply(request, form, wanted, on_error)
+        def build(form, curator: str) -> DecisionRequest:
+            return DecisionRequest(action="flag", reason=text(form, "reason") or "", curator=curator, flag_id=flag_id,
+                                   verdict=text(form, "verdict") or "", via="web")
+        return await decide_by_form(request, build, lambda con: pages.flag_page(con, flag_id), "flag.html",
+                                    keep_form=False)
 
     async def login(request: Request) -> Response:
         if request.method == "GET":
