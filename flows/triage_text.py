@@ -131,10 +131,14 @@ def render_outcome(outcome) -> str:
                      + (f"{len(outcome.pooled_changes)} estimate(s) changed" if outcome.pooled_changes
                         else "no pooled estimate changed"))
         lines += [f"  {describe_change(row)}" for row in outcome.pooled_changes]
+    new = {flag["flag_id"] for flag in outcome.new_flags}
     for move in outcome.flag_moves:
-        lines.append(f"flag #{move['flag_id']} ({move['therapy']} · {move['outcome']} · {move['rif_stratum']} "
-                     f"{move['kind']}): {move['old_status']} → {move['status']}: {move['status_reason']}")
+        lines.append(f"{'new flag' if move['flag_id'] in new else 'flag'} #{move['flag_id']} ({move['therapy']} · "
+                     f"{move['outcome']} · {move['rif_stratum']} {move['kind']}): {move['old_status']} → "
+                     f"{move['status']}: {move['status_reason']}")
+    moved = {move["flag_id"] for move in outcome.flag_moves}
     for flag in outcome.new_flags:
-        lines.append(f"new flag #{flag['flag_id']}: {flag['therapy']} · {flag['outcome']} · {flag['rif_stratum']} "
-                     f"{flag['kind']} ({flag['status']})")
+        if flag["flag_id"] not in moved:
+            lines.append(f"new flag #{flag['flag_id']}: {flag['therapy']} · {flag['outcome']} · {flag['rif_stratum']} "
+                         f"{flag['kind']} ({flag['status']})")
     return "\n".join(lines) + "\n"

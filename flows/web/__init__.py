@@ -1,0 +1,1 @@
+"""The triage web app (rifwatch serve): routes, login, pages and templates."""
