@@ -129,6 +129,7 @@ def test_the_server_does_not_block_a_cycle_either(server, triage_db):
     assert elapsed < 20
 
 
+@pytest.mark.slow  # about 30 s: loads the classifier and extractor in a second process
 @pytest.mark.skipif(not all(importlib.util.find_spec(name) for name in PIPELINE),
                     reason="the classify/extract/pool pipeline (flows.pooling_step, extractors.effects) is not on "
                            "this branch yet, so `rifwatch import` cannot run a real cycle")
