@@ -35,7 +35,7 @@ def open_run(con, config: Config, source: str, as_of: date, model_version: str) 
 
 @task(name="fetch-pubmed", retries=2, retry_delay_seconds=30, cache_policy=NO_CACHE)
 def fetch(db, cycle: steps.Cycle, eutils_url: str | None, config: Config) -> list[str]:
-    return steps.fetch_updates(db, cycle, steps.eutils_client(eutils_url), config)
+    return steps.fetch_updates(db, cycle, config, base_url=eutils_url)
 
 
 @task(name="parse-and-load", cache_policy=NO_CACHE)
