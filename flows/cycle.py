@@ -102,6 +102,10 @@ def open_cycle(con: duckdb.DuckDBPyConnection, config: Config, *, source: str, a
     return Cycle(run_id, source, window[0], window[1], query)
 
 
+#: Extra ``EutilsClient`` options for every cycle (tests shorten retries and back-off here).
+CLIENT_OPTIONS: dict = {}
+
+
 def eutils_client(base_url: str | None = None, **options) -> "EutilsClient":
     """A client from the environment (NCBI_EMAIL, NCBI_API_KEY, RIFWATCH_EUTILS_URL).
 
@@ -109,6 +113,7 @@ def eutils_client(base_url: str | None = None, **options) -> "EutilsClient":
     """
     from flows.eutils import EutilsClient
 
+    options = {**CLIENT_OPTIONS, **options}
     if base_url:
         options["base_url"] = base_url
         if base_url.startswith(("http://127.0.0.1", "http://localhost")):
