@@ -171,7 +171,8 @@ def recent_pmids(con: duckdb.DuckDBPyConnection, since: date) -> list[str]:
     return [row[0] for row in con.execute(
         "SELECT i.pmid FROM store.paper_index i JOIN store.paper_revisions r"
         " ON r.pmid = i.pmid AND r.revision = i.current_revision"
-        " WHERE i.deleted_run IS NULL AND coalesce(r.entry_date, r.create_date) >= ? ORDER BY i.pmid",
+        " WHERE i.deleted_run IS NULL AND coalesce(r.entry_date, r.create_date) >= ?"
+        " AND regexp_full_match(i.pmid, '[0-9]+') ORDER BY i.pmid",  # PubMed ids only, not the baseline's
         [since]).fetchall()]
 
 

@@ -45,7 +45,7 @@ def runs(db: Path) -> list[tuple]:
 def test_a_cycle_survives_a_fault_with_no_duplicate_and_no_lost_record(tmp_path, fault):
     db = tmp_path / "w.duckdb"
     with ReplayServer(FIXTURES, as_of=date(2024, 2, 20), faults=FaultPlan([fault])) as server:
-        run_cycle(db, source="pubmed", as_of=date(2024, 2, 21), eutils_url=server.base_url)
+        run_cycle(db, source="pubmed", as_of=date(2024, 2, 21), eutils_url=server.base_url, baseline=False)
     assert set(papers(db)) == EARLY
     assert all(revision == 1 for revision in papers(db).values())
     assert runs(db)[0][:2] == ("succeeded", len(EARLY))
@@ -56,7 +56,7 @@ def test_an_mdat_revision_and_a_deletion_reach_the_warehouse(tmp_path):
     with ReplayServer(FIXTURES) as server:
         for as_of in (date(2024, 2, 21), date(2024, 3, 5), date(2024, 3, 12)):
             server.as_of = as_of  # what PubMed shows on the morning of the run
-            run_cycle(db, source="pubmed", as_of=as_of, eutils_url=server.base_url)
+            run_cycle(db, source="pubmed", as_of=as_of, eutils_url=server.base_url, baseline=False)
     (first, second, third) = runs(db)
     assert second[2] == 1 and papers(db)["90000002"] == 2  # indexed later: a new revision
     assert third[3] == 1 and "90000005" not in papers(db)  # withdrawn by PubMed on 2024-03-10
@@ -71,7 +71,7 @@ def _closed_port() -> int:
 def test_an_unreachable_server_ends_in_one_line_and_stores_nothing_but_the_failed_run(tmp_path, monkeypatch, capsys):
     db = tmp_path / "w.duckdb"
     monkeypatch.setenv("RIFWATCH_EUTILS_URL", f"http://127.0.0.1:{_closed_port()}/entrez/eutils/")
-    code = main(["run", "--db", str(db), "--source", "pubmed", "--as-of", "2024-02-21", "--no-prefect"])
+    code = main(["run", "--db", str(db), "--source", "pubmed", "--as-of", "2024-02-21", "--no-prefect", "--no-baseline"])
     err = capsys.readouterr().err.strip()
     assert code == 2 and err.startswith("rifwatch: ") and "\n" not in err
     assert papers(db) == {}
@@ -87,6 +87,7 @@ def test_the_flow_runs_under_prefect(tmp_path):
 
     db = tmp_path / "w.duckdb"
     with prefect_test_harness(server_startup_timeout=180), ReplayServer(FIXTURES, as_of=date(2024, 2, 20)) as server:
-        run_id = weekly_surveillance(db=str(db), source="pubmed", as_of=date(2024, 2, 21), eutils_url=server.base_url)
+        run_id = weekly_surveillance(db=str(db), source="pubmed", as_of=date(2024, 2, 21), eutils_url=server.base_url,
+                                     baseline=False)
     assert run_id.endswith("-pubmed")
     assert set(papers(db)) == EARLY
