@@ -99,3 +99,11 @@ def test_every_number_points_at_its_words(con):
         " WHERE e.char_start IS NOT NULL"
         "   AND substr(p.abstract, e.char_start + 1, e.char_end - e.char_start) <> e.evidence_text").fetchall()
     assert bad == []
+
+
+def test_the_digest_tells_one_trial_in_three_strata_as_one_change(demo_output):
+    text = (demo_output / "digests" / "2026-W38.md").read_text(encoding="utf-8")
+    changed = text.split("## What changed", 1)[1].split("\n## ", 1)[0]
+    assert changed.count("Caused by") == 1
+    assert "RIF, any definition; RIF ≥2 failures; RIF ≥3 failures (same trials)" in changed
+    assert "OR is now 2.94 (1.23–8.33)" in changed  # the interval the paper printed
