@@ -111,6 +111,7 @@ class Search:
     max_ids_per_search: int = field(default=10000, metadata={"check": in_range(1, 10000)})
     efetch_batch_size: int = field(default=200, metadata={"check": in_range(1, 10000)})
     mdat_pass: bool = True
+    deletion_check_days: int = field(default=56, metadata={"check": in_range(0, 3650)})
 
 
 @dataclass(frozen=True)

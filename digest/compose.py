@@ -231,12 +231,31 @@ def _figure(labels: Labels, row: PooledRow, studies: tuple[StudyEffect, ...],
                   cumulative=cumulative)
 
 
+def _same_news(flags, by_key: dict, labels: Labels) -> list[list[FlagRow]]:
+    """Flags grouped when they are the same news: same therapy, outcome, kind and papers, and
+    strata pooling the same trials to the same estimate (e.g. one trial in RIF any, ≥2 and ≥3)."""
+    groups: dict[tuple, list[FlagRow]] = {}
+    ordered = sorted(flags, key=lambda f: standings.order_key(labels, (f.therapy, f.outcome, f.rif_stratum)))
+    for flag in ordered:
+        row = by_key.get((flag.therapy, flag.outcome, flag.rif_stratum))
+        state = None if row is None else (row.k, row.estimate, row.ci_low, row.ci_high)
+        key = (flag.therapy, flag.outcome, flag.kind, flag.status,
+               tuple(sorted(p.pmid for p in flag.papers)), state)
+        groups.setdefault(key, []).append(flag)
+    return list(groups.values())
+
+
 def _method(inputs: DigestInputs, config) -> str:
-    lead = next((p for p in inputs.pooled if p.method), None)
-    if lead is None:
+    """How the lead estimate is made (models/lead.py; docs/statistics.md), in one paragraph."""
+    if not any(p.method for p in inputs.pooled):
         return "No pooled estimates yet."
-    return (f"Estimates are {METHODS.get(lead.method, lead.method)} {MEASURE_NAMES.get(lead.measure, lead.measure)} "
-            f"with {CI_METHODS.get(lead.ci_method, lead.ci_method)}.")
+    m = config.monitoring
+    measure = MEASURE_NAMES.get(m.lead_measure, m.lead_measure)
+    return (f"Each estimate is a {METHODS.get(m.lead_method, m.lead_method)} model with "
+            f"{CI_METHODS.get(m.lead_ci, m.lead_ci)} once three or more trials are pooled; with two "
+            "trials, the fixed-effect estimate (Mantel-Haenszel when both give counts); a single trial "
+            f"is shown as itself, with its own interval. Strata are pooled on {measure}, or on the "
+            "measure most of their trials report when some give only another ratio.")
 
 
 def build_digest(inputs: DigestInputs, config) -> Digest:
@@ -254,13 +273,18 @@ def build_digest(inputs: DigestInputs, config) -> Digest:
         return _figure(labels, row, inputs.studies.get(key, ()), steps.get(key, []), method) if row else None
 
     changes = []
-    for flag in sorted(inputs.flags, key=lambda f: standings.order_key(labels, (f.therapy, f.outcome, f.rif_stratum))):
+    for group in _same_news(inputs.flags, by_key, labels):
+        flag = group[0]
         key = (flag.therapy, flag.outcome, flag.rif_stratum)
         row = by_key.get(key)
         papers = tuple(paper_ref(labels, p.pmid, p.title, p.authors, p.year, confirmed=p.numbers_confirmed)
                        for p in flag.papers)
         caution = () if row is None or row.k is None else standings.row_cautions(row, inputs.studies.get(key, ()))
-        changes.append(Change(heading=labels.heading(*key), sentence=_flag_sentence(labels, flag, row),
+        heading = labels.heading(*key)
+        if len(group) > 1:
+            heading = labels.heading(flag.therapy, flag.outcome, "; ".join(
+                labels.stratum(f.rif_stratum) for f in group)) + " (same trials)"
+        changes.append(Change(heading=heading, sentence=_flag_sentence(labels, flag, row),
                               kind=flag.kind, flag_status=flag.status, papers=papers,
                               confirmation=_confirmation(flag), cautions=caution, figure=figure_for(key)))
     flagged = {(f.therapy, f.outcome, f.rif_stratum) for f in inputs.flags}

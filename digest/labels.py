@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote_plus
+
 from digest import wording as w
 from digest.records import PaperRef
 
@@ -30,8 +32,13 @@ class Labels:
     def heading(self, therapy: str, outcome: str, stratum: str) -> str:
         return f"{self.therapy(therapy)} · {self.outcome(outcome).lower()} · {self.stratum(stratum)}"
 
-    def url(self, pmid: str) -> str:
-        return self.pubmed_url.format(pmid=pmid)
+    def url(self, pmid: str, authors=(), year=None) -> str:
+        """The record on PubMed; for a 2023-baseline trial (no PMID), a search for it by author and year."""
+        if pmid.isdigit() or not authors:
+            return self.pubmed_url.format(pmid=pmid)
+        surname = str(authors[0]).split()[0]
+        term = quote_plus(f"{surname}[au] {year}[dp]" if year else f"{surname}[au]")
+        return f"https://pubmed.ncbi.nlm.nih.gov/?term={term}"
 
     def rank(self, order: list[str], key: str) -> tuple[int, str]:
         return (order.index(key) if key in order else len(order), key)
@@ -40,4 +47,4 @@ class Labels:
 def paper_ref(labels: Labels, pmid: str, title: str | None, authors, year, journal=None,
               confirmed: bool | None = None) -> PaperRef:
     return PaperRef(pmid=pmid, title=title or f"PMID {pmid}", citation=w.citation(authors, year, journal),
-                    url=labels.url(pmid), confirmed=confirmed)
+                    url=labels.url(pmid, authors or (), year), confirmed=confirmed)

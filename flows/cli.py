@@ -22,6 +22,7 @@ COMMANDS = (
     "import_",
     "digest",
     "deploy",
+    "baseline",
     "sql",
     "model",
     "pool",

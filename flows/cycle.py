@@ -79,38 +79,46 @@ def config_sha256(config: Config) -> str:
 
 
 def plan_window(con: duckdb.DuckDBPyConnection, config: Config, source: str, as_of: date) -> tuple[date, date]:
-    """From the last successful window's end (or the review's search end), minus the overlap."""
+    """The create-date window of a cycle run on ``as_of``.
+
+    It ends the day before ``as_of`` (a Monday run covers the week to Sunday) and starts at the
+    last successful window's end (or the review's search end) minus the overlap, so records that
+    PubMed dates late, or that arrive on the morning of the run, are caught the next week.
+    """
+    end = as_of - timedelta(days=1)
     last = last_window_end(con, (source,))
     start = last if last is not None else date.fromisoformat(config.search.initial_watermark)
-    start = start - timedelta(days=config.search.overlap_days)
-    if start > as_of:
-        start = as_of
-    return start, as_of
+    start = min(start - timedelta(days=config.search.overlap_days), end)
+    return start, end
 
 
 def open_cycle(con: duckdb.DuckDBPyConnection, config: Config, *, source: str, as_of: date,
                query: str | None, model_version: str = "", windowed: bool = True) -> Cycle:
     """Record a new run as ``running`` (committed immediately) and return it."""
     window = plan_window(con, config, source, as_of) if windowed else (None, None)
-    run_id = new_run_id(con, source, as_of)
+    run_id = new_run_id(con, source, window[1] or as_of)  # named by the week it covers
     start_run(con, run_id, source, query=query, window_start=window[0], window_end=window[1],
               code_version=code_version(), config_sha256=config_sha256(config), model_version=model_version)
     return Cycle(run_id, source, window[0], window[1], query)
 
 
-def eutils_client(base_url: str | None = None) -> "EutilsClient":
+#: Extra ``EutilsClient`` options for every cycle (tests shorten retries and back-off here).
+CLIENT_OPTIONS: dict = {}
+
+
+def eutils_client(base_url: str | None = None, **options) -> "EutilsClient":
     """A client from the environment (NCBI_EMAIL, NCBI_API_KEY, RIFWATCH_EUTILS_URL).
 
     A loopback URL is a replay server, so NCBI's 3-requests-per-second courtesy limit is lifted.
     """
     from flows.eutils import EutilsClient
 
-    overrides: dict = {}
+    options = {**CLIENT_OPTIONS, **options}
     if base_url:
-        overrides["base_url"] = base_url
+        options["base_url"] = base_url
         if base_url.startswith(("http://127.0.0.1", "http://localhost")):
-            overrides["rate"] = 50.0
-    return EutilsClient.from_env(**overrides)
+            options.setdefault("rate", 50.0)
+    return EutilsClient.from_env(**options)
 
 
 def request_line(endpoint: str, params: dict[str, str]) -> str:
@@ -118,7 +126,8 @@ def request_line(endpoint: str, params: dict[str, str]) -> str:
     return f"{endpoint}?{urlencode(sorted(params.items()))}"
 
 
-def fetch_updates(db, cycle: Cycle, client: "EutilsClient", config: Config) -> list[str]:
+def fetch_updates(db, cycle: Cycle, config: Config, *, base_url: str | None = None,
+                  make_client: Callable[..., "EutilsClient"] = eutils_client) -> list[str]:
     """Fetch the window's new and changed records; return the ledger ids of the efetch replies.
 
     Every response the client receives (esearch and efetch) is archived as it arrives, each in its
@@ -142,11 +151,50 @@ def fetch_updates(db, cycle: Cycle, client: "EutilsClient", config: Config) -> l
         if response.endpoint == "efetch":
             efetch_ids.append(input_id)
 
-    with client:
-        client.archive = archive
-        collect_updates(client, cycle.query, cycle.window_start, cycle.window_end,
-                        mdat_pass=config.search.mdat_pass)
+    with make_client(base_url, archive=archive) as client:
+        collected = collect_updates(client, cycle.query, cycle.window_start, cycle.window_end,
+                                    mdat_pass=config.search.mdat_pass)
+        with short_connection(db, read_only=True) as con:
+            recent = recent_pmids(con, cycle.window_start - timedelta(days=config.search.deletion_check_days))
+        gone = find_deleted(client, [p for p in recent if p not in set(collected.pass_of)])
+    if gone:
+        with short_connection(db) as con:
+            input_id, _ = archive_raw(con, cycle.run_id, "deletion-check",
+                                      f"esearch [uid] check of {len(recent)} recent PMIDs",
+                                      deletion_document(gone))
+        efetch_ids.append(input_id)
     return list(dict.fromkeys(efetch_ids))
+
+
+def recent_pmids(con: duckdb.DuckDBPyConnection, since: date) -> list[str]:
+    """PMIDs in the warehouse, not deleted, that entered PubMed on or after ``since``."""
+    return [row[0] for row in con.execute(
+        "SELECT i.pmid FROM store.paper_index i JOIN store.paper_revisions r"
+        " ON r.pmid = i.pmid AND r.revision = i.current_revision"
+        " WHERE i.deleted_run IS NULL AND coalesce(r.entry_date, r.create_date) >= ?"
+        " AND regexp_full_match(i.pmid, '[0-9]+') ORDER BY i.pmid",  # PubMed ids only, not the baseline's
+        [since]).fetchall()]
+
+
+#: PMIDs asked about per esearch in the deletion check (a GET URL stays well under 4 kB).
+DELETION_CHECK_BATCH = 200
+
+
+def find_deleted(client: "EutilsClient", pmids: Sequence[str]) -> list[str]:
+    """The PMIDs PubMed no longer returns when asked for them by id (``[uid]``)."""
+    gone: list[str] = []
+    for i in range(0, len(pmids), DELETION_CHECK_BATCH):
+        batch = list(pmids[i:i + DELETION_CHECK_BATCH])
+        found = set(client.search(" OR ".join(f"{p}[uid]" for p in batch)).ids)
+        gone.extend(p for p in batch if p not in found)
+    return gone
+
+
+def deletion_document(pmids: Sequence[str]) -> bytes:
+    """A PubmedArticleSet of ``DeleteCitation`` entries, so deletions replay like any record file."""
+    entries = "".join(f'<PMID Version="1">{p}</PMID>' for p in pmids)
+    return (f'<?xml version="1.0" ?>\n<PubmedArticleSet><DeleteCitation>{entries}</DeleteCitation>'
+            f"</PubmedArticleSet>\n").encode()
 
 
 def parse_inputs(con: duckdb.DuckDBPyConnection, input_ids: Iterable[str]) -> list[tuple[str, list[Article | Deletion]]]:

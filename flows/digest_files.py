@@ -12,12 +12,12 @@ def write_digest_files(db: Path, run_id: str, folder: Path) -> tuple[list[Path],
     con = connect(db, read_only=True)
     try:
         rows = dict(con.execute("SELECT format, content FROM store.digests WHERE run_id = ?", [run_id]).fetchall())
-        n_new, n_rct, window_end = con.execute(
-            "SELECT n_new, n_rct_new, window_end FROM store.runs WHERE run_id = ?", [run_id]).fetchone()
+        n_new, n_rct, window_end, started = con.execute(
+            "SELECT n_new, n_rct_new, window_end, started_at FROM store.runs WHERE run_id = ?", [run_id]).fetchone()
         n_flags = con.execute("SELECT count(*) FROM store.flags WHERE run_id = ?", [run_id]).fetchone()[0]
     finally:
         con.close()
-    year, week, _ = window_end.isocalendar()
+    year, week, _ = (window_end or started.date()).isocalendar()  # the week the run covers
     stem = f"{year}-W{week:02d}"
     folder.mkdir(parents=True, exist_ok=True)
     written = []

@@ -178,13 +178,10 @@ class EutilsClient:
     def from_env(cls, environ: Mapping[str, str] | None = None, **kwargs) -> EutilsClient:
         """A client configured from ``NCBI_EMAIL``, ``NCBI_API_KEY``, ``RIFWATCH_EUTILS_URL``."""
         settings = eutils_settings_from_env(environ)
-        return cls(
-            base_url=settings.base_url,
-            tool=settings.tool,
-            email=settings.email,
-            api_key=settings.api_key,
-            **kwargs,
-        )
+        options = {"base_url": settings.base_url, "tool": settings.tool, "email": settings.email,
+                   "api_key": settings.api_key}
+        options.update(kwargs)  # an explicit argument wins over the environment
+        return cls(**options)
 
     def close(self) -> None:
         if self._own_session:

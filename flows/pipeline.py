@@ -2,33 +2,29 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from config.schema import Config
 from flows.cycle import Pipeline
 
-#: Loaded pipelines by configuration folder. Not ``lru_cache`` on the ``Config``: it holds
-#: read-only mappings (``types.MappingProxyType``), which cannot be hashed.
-_LOADED: dict[Path, Pipeline] = {}
+#: Loaded pipelines by configuration object: loading the model and matchers takes seconds, and a
+#: demo runs ten cycles in one process. (Config holds mapping proxies, so it cannot be a hash key.)
+_LOADED: dict[int, tuple[Config, Pipeline]] = {}
 
 
 def load_pipeline(config: Config) -> Pipeline:
-    """The configured classifier and extractor, wrapped for ``flows.cycle`` (loaded once per folder)."""
-    found = _LOADED.get(config.directory)
-    if found is None:
-        found = _LOADED[config.directory] = _build(config)
-    return found
-
-
-def _build(config: Config) -> Pipeline:
+    """The configured classifier and extractor, wrapped for ``flows.cycle`` (loaded once)."""
+    cached = _LOADED.get(id(config))
+    if cached is not None and cached[0] is config:
+        return cached[1]
     from extractors.effects import EXTRACTOR_VERSION, extract_effects, preferred_effects
     from models.classify import load_classifier
 
     classifier = load_classifier(config)
-    return Pipeline(
+    pipeline = Pipeline(
         classify_many=classifier.classify_many,
         extract=lambda article, therapy: extract_effects(article, therapy=therapy),
         prefer=preferred_effects,
         model_version=classifier.model.version,
         extractor_version=EXTRACTOR_VERSION,
     )
+    _LOADED[id(config)] = (config, pipeline)
+    return pipeline

@@ -128,8 +128,12 @@ def previous_states(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[Stratum
     return states
 
 
-def pool_and_flag(con: duckdb.DuckDBPyConnection, run_id: str, config: Config) -> list[RaisedFlag]:
-    """Pool every stratum for ``run_id``, store the rows, raise and store flags; return the flags."""
+def pool_and_flag(con: duckdb.DuckDBPyConnection, run_id: str, config: Config, *,
+                  raise_flags: bool = True) -> list[RaisedFlag]:
+    """Pool every stratum for ``run_id``, store the rows, raise and store flags; return the flags.
+
+    ``raise_flags=False`` pools without flags (the 2023 baseline is a starting state, not news).
+    """
     thresholds = {s.id: s.min_failures for s in config.strata}
     rows = poolable_rows(con)
     entry_dates = {r.pmid: r.entry_date for r in rows}
@@ -147,6 +151,8 @@ def pool_and_flag(con: duckdb.DuckDBPyConnection, run_id: str, config: Config) -
         if key not in strata:  # every trial left the stratum (rejected, corrected, retracted)
             empty = stratum_state([], MonitoringSettings.from_config(config.monitoring, key.outcome))
             raised.extend(RaisedFlag(key, e) for e in detect_changes(state, empty))
+    if not raise_flags:
+        raised = []
     insert_frame(con, "store.pooled", _POOLED_COLUMNS, pooled_rows)
     insert_frame(con, "store.cumulative", _CUMULATIVE_COLUMNS, cumulative)
     insert_frame(con, "store.flags",

@@ -2,7 +2,7 @@
 
 Covered: ``AND``/``OR``/``NOT`` (upper case, evaluated left to right with equal precedence, as
 PubMed does), parentheses, quoted phrases, bare words (adjacent words are ANDed), truncation
-with a trailing ``*``, field tags ``[tiab]``, ``[ti]``, ``[ab]``, ``[pt]``, ``[mh]``,
+with a trailing ``*``, field tags ``[tiab]``, ``[ti]``, ``[ab]``, ``[pt]``, ``[mh]``, ``[uid]``/``[pmid]``,
 ``[all]``, and date tags ``[crdt]``, ``[edat]``, ``[mdat]``, ``[dp]``/``[pdat]`` with single
 dates (``2024/01[crdt]``) or ranges (``"2024/01/01"[crdt] : "2024/01/31"[crdt]``). Words match
 on token boundaries, case-insensitively. Not covered: automatic term mapping, MeSH explosion,
@@ -29,7 +29,7 @@ FIELD_TAGS = {
     "tiab": "tiab", "title/abstract": "tiab", "ti": "ti", "title": "ti", "ab": "ab",
     "abstract": "ab", "pt": "pt", "publication type": "pt", "mh": "mh", "mesh": "mh",
     "mesh terms": "mh", "majr": "mh", "mh:noexp": "mh", "all": "all", "all fields": "all",
-    "tw": "all", "text word": "all",
+    "tw": "all", "text word": "all", "uid": "uid", "pmid": "uid",
 }
 DATE_TAGS = {
     "crdt": "crdt", "date - create": "crdt", "edat": "edat", "date - entry": "edat",
@@ -39,7 +39,7 @@ DATE_TAGS = {
 #: How NCBI names each field in ``QueryTranslation``.
 FIELD_NAMES = {
     "tiab": "Title/Abstract", "ti": "Title", "ab": "Abstract", "pt": "Publication Type",
-    "mh": "MeSH Terms", "all": "All Fields", "crdt": "Date - Create", "edat": "Date - Entry",
+    "mh": "MeSH Terms", "all": "All Fields", "uid": "UID", "crdt": "Date - Create", "edat": "Date - Entry",
     "mdat": "Date - Modification", "pdat": "Date - Publication",
 }
 
@@ -281,6 +281,8 @@ def _matches_term(term: Term, record: StoredRecord) -> bool:
         return equals_any(record.publication_types)
     if term.field == "mh":
         return equals_any(record.mesh_terms)
+    if term.field == "uid":  # a record's own PMID (PubMed's [uid] / [pmid] tags)
+        return term.words == (record.pmid,)
     return in_texts(tiab + record.mesh_terms)
 
 

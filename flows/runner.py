@@ -27,7 +27,7 @@ def quiet_prefect() -> None:
 
 
 def run_one_cycle(*, db, source: str, as_of: date, snapshot: Path | None = None, prefect: bool = True,
-                  eutils_url: str | None = None) -> str:
+                  eutils_url: str | None = None, baseline: bool = True) -> str:
     """One cycle, as a Prefect flow run or directly; a snapshot source gets its own replay server."""
     with contextlib.ExitStack() as stack:
         if source == "snapshot":
@@ -36,5 +36,5 @@ def run_one_cycle(*, db, source: str, as_of: date, snapshot: Path | None = None,
         if prefect:
             quiet_prefect()
             return weekly_surveillance(db=str(db) if db else None, source=source, as_of=as_of,
-                                       eutils_url=eutils_url)
-        return run_cycle(db=db, source=source, as_of=as_of, eutils_url=eutils_url)
+                                       eutils_url=eutils_url, baseline=baseline)
+        return run_cycle(db=db, source=source, as_of=as_of, eutils_url=eutils_url, baseline=baseline)

@@ -17,11 +17,12 @@ from prefect.cache_policies import NO_CACHE
 
 from config.schema import Config, default_config
 from flows import cycle as steps
+from flows.baseline import load_baseline
 from flows.pipeline import load_pipeline
 from flows.pooling_step import pool_and_flag
 from flows.search_query import build_query
 from warehouse.db import short_connection, transaction
-from warehouse.runs import finish_run
+from warehouse.runs import finish_run, latest_run_id
 
 #: Sources a cycle can take its records from.
 SOURCES = ("pubmed", "snapshot")
@@ -35,7 +36,7 @@ def open_run(con, config: Config, source: str, as_of: date, model_version: str) 
 
 @task(name="fetch-pubmed", retries=2, retry_delay_seconds=30, cache_policy=NO_CACHE)
 def fetch(db, cycle: steps.Cycle, eutils_url: str | None, config: Config) -> list[str]:
-    return steps.fetch_updates(db, cycle, steps.eutils_client(eutils_url), config)
+    return steps.fetch_updates(db, cycle, config, base_url=eutils_url)
 
 
 @task(name="parse-and-load", cache_policy=NO_CACHE)
@@ -69,13 +70,14 @@ def _call(step, *args):
 
 
 def run_cycle(db: str | Path | None = None, source: str = "pubmed", as_of: date | None = None,
-              eutils_url: str | None = None, config: Config | None = None) -> str:
+              eutils_url: str | None = None, config: Config | None = None, baseline: bool = True) -> str:
     """One weekly cycle; returns the run id. The body of the Prefect flow, callable without it.
 
     The warehouse file is held only briefly at a time (DuckDB lets one process write and locks out
     every other, readers included): the run row, each archived response while fetching, then one
     transaction for everything derived, then the digest. The triage server and analysts wait
-    seconds, not the length of a PubMed harvest.
+    seconds, not the length of a PubMed harvest. A first live run on an empty warehouse loads the
+    2023 baseline first (``baseline=False`` skips it).
     """
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r} (choose one of: {', '.join(SOURCES)})")
@@ -83,6 +85,8 @@ def run_cycle(db: str | Path | None = None, source: str = "pubmed", as_of: date 
     as_of = as_of or date.today()
     pipeline = load_pipeline(config)
     with short_connection(db) as con:
+        if source == "pubmed" and baseline and latest_run_id(con) is None:
+            load_baseline(con, config, as_of=as_of)  # the first live run starts where the review ended
         cycle = _call(open_run, con, config, source, as_of, pipeline.model_version)
     try:
         input_ids = _call(fetch, db, cycle, eutils_url, config)
@@ -102,6 +106,6 @@ def run_cycle(db: str | Path | None = None, source: str = "pubmed", as_of: date 
 
 @flow(name="weekly_surveillance", log_prints=True)
 def weekly_surveillance(db: str | None = None, source: str = "pubmed", as_of: date | None = None,
-                        eutils_url: str | None = None) -> str:
+                        eutils_url: str | None = None, baseline: bool = True) -> str:
     """Query PubMed for the week's new and changed records, classify, extract, pool, flag, digest."""
-    return run_cycle(db=db, source=source, as_of=as_of, eutils_url=eutils_url)
+    return run_cycle(db=db, source=source, as_of=as_of, eutils_url=eutils_url, baseline=baseline)

@@ -24,7 +24,7 @@ if str(REPO) not in sys.path:  # run as a file: make the repository's packages i
 
 from config.loader import ConfigError  # noqa: E402
 from scripts.demo_snapshot.manifest import compose_manifest  # noqa: E402
-from scripts.demo_snapshot.pubmed_xml import render_week  # noqa: E402
+from scripts.demo_snapshot.pubmed_xml import render_deletions, render_week  # noqa: E402
 from scripts.demo_snapshot.records import load_weeks  # noqa: E402
 
 DEFAULT_OUT = REPO / "data" / "demo_snapshot"
@@ -35,10 +35,15 @@ def render_snapshot() -> dict[str, str]:
     weeks = load_weeks()
     records = {r.pmid: r for w in weeks for r in w.records}
     files = {}
+    by_file: dict[str, list] = {}
     for week in weeks:
         text = render_week(week, records)
         if text is not None:
             files[week.file_name] = text
+        for deletion in week.deletions:
+            by_file.setdefault(deletion.file_name, []).append(deletion)
+    for name, deletions in by_file.items():
+        files[name] = render_deletions(deletions)
     manifest = compose_manifest(weeks)
     files["manifest.json"] = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     return files

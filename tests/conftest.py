@@ -150,3 +150,20 @@ def web_client():
 def demo_warehouse():
     """``tests/fixtures/demo_warehouse.py``: the demo snapshot built with the real pipeline."""
     return load_fixture_module("demo_warehouse")
+
+
+@pytest.fixture(scope="session")
+def demo_output(tmp_path_factory) -> Path:
+    """The whole bundled demo replayed once per test session (no Prefect; about 30 s)."""
+    from flows.cli import main
+
+    out = tmp_path_factory.mktemp("demo")
+    assert main(["demo", "--no-prefect", "--out", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def demo_manifest() -> dict:
+    import json
+
+    return json.loads((REPO / "data" / "demo_snapshot" / "manifest.json").read_text(encoding="utf-8"))

@@ -72,6 +72,7 @@ SELECT
     c.operating_point,
     c.model_version,
     c.rules_version,
+    r.source_format,
     CASE WHEN cur.status LIKE 'rejected%' THEN 'rejected'
          WHEN cur.status = 'confirmed' THEN 'confirmed'
          WHEN coalesce(cur.n_corrections, 0) > 0 THEN 'corrected'
@@ -186,7 +187,14 @@ WHERE p.is_rct
   AND p.primary_therapy IS NOT NULL AND p.primary_therapy <> 'none'
   AND NOT coalesce(p.is_retracted, FALSE)
   AND e.curation_status <> 'rejected'
-  AND (len(coalesce(e.check_failures, [])) = 0 OR e.curation_status IN ('corrected', 'confirmed'));
+  AND (len(coalesce(e.check_failures, [])) = 0 OR e.curation_status IN ('corrected', 'confirmed'))
+  -- a 2023-baseline trial steps aside once its own PubMed record is in (same first author, year
+  -- and therapy), so the trial is never counted twice (flows/baseline.py)
+  AND NOT (p.source_format = 'baseline' AND EXISTS (
+        SELECT 1 FROM main.papers q
+        WHERE q.source_format <> 'baseline' AND q.is_rct AND q.year = p.year
+          AND q.primary_therapy = p.primary_therapy
+          AND lower(regexp_extract(coalesce(q.authors[1], ''), '^([^ ]+)', 1)) = lower(p.authors[1])));
 
 -- pooled: one row per run, therapy, outcome, RIF stratum, measure and method (ci_method added).
 CREATE OR REPLACE VIEW main.pooled AS

@@ -25,6 +25,8 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--as-of", type=iso_date, default=None, metavar="DATE",
                         help="the day the cycle runs as (default: today); the window ends here")
     parser.add_argument("--snapshot", default=None, metavar="DIR", help="snapshot folder for --source snapshot")
+    parser.add_argument("--no-baseline", dest="baseline", action="store_false",
+                        help="on an empty warehouse, do not load the 2023 review's trials first")
     add_prefect_option(parser)
     parser.set_defaults(func=run)
 
@@ -34,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
 
     as_of = args.as_of or date.today()
     folder = snapshot_dir(args.snapshot) if args.source == "snapshot" else None
-    run_id = run_one_cycle(db=args.db, source=args.source, as_of=as_of, snapshot=folder, prefect=args.prefect)
+    run_id = run_one_cycle(db=args.db, source=args.source, as_of=as_of, snapshot=folder, prefect=args.prefect,
+                           baseline=args.baseline)
     print(f"run {run_id} finished")
     return 0

@@ -13,7 +13,7 @@ Methods are found by name in ``METHODS``; an unknown name is an error that lists
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 import numpy as np
@@ -103,7 +103,23 @@ class Estimator:
         table = effect_table(studies, self.measure)
         if self.method == "MH" and table.k >= 2:
             return self._fit_mantel_haenszel(studies, table)
-        return self.fit_table(table)
+        result = self.fit_table(table)
+        if table.k == 1:
+            return self._as_published(result, next(s for s in studies if s.id == table.ids[0]))
+        return result
+
+    def _as_published(self, result: PoolResult, study: Study) -> PoolResult:
+        """k = 1 from a reported ratio: show the interval the paper printed, not a rebuilt one.
+
+        Papers round the estimate apart from its bounds, so the estimate need not sit at the log
+        midpoint of its interval (Aleyasin 2016: OR 2.94, 1.23-8.33); a Wald interval rebuilt
+        around it would put different numbers beside the paper's own. The p-value stays the Wald
+        value from the SE the interval implies.
+        """
+        if study.has_counts or not study.has_reported or study.measure != self.measure or study.level != self.level:
+            return result
+        return replace(result, ci_low=study.ci_low, ci_high=study.ci_high,
+                       note=(result.note + "; " if result.note else "") + "interval as published")
 
     def fit_effects(self, yi: Sequence[float], vi: Sequence[float], ids: Sequence[str] | None = None,
                     n_patients: int | None = None) -> PoolResult:

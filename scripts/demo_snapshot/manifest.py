@@ -128,6 +128,7 @@ def compose_manifest(weeks: list[Week]) -> dict[str, Any]:
                  "date_revised": revision.revised, "note": revision.note})
         for deletion in week.deletions:
             deleted_in[deletion.pmid] = week.iso_week
+            files[deletion.pmid].append(deletion.file_name)
     state_rows, flag_rows = strata_json(weeks)
 
     week_rows = []

@@ -169,7 +169,7 @@ def write_article(out: _Lines, record: Record, revision: Revision | None = None)
 
 
 def render_week(week: Week, records_by_pmid: dict[int, Record]) -> str | None:
-    """The week's file: new records, then revised versions, then any ``DeleteCitation``."""
+    """The week's file: new records, then revised versions."""
     if week.file_name is None:
         return None
     out = _Lines()
@@ -177,9 +177,14 @@ def render_week(week: Week, records_by_pmid: dict[int, Record]) -> str | None:
         write_article(out, record)
     for revision in week.revisions:
         write_article(out, records_by_pmid[revision.pmid], revision)
-    if week.deletions:
-        out.open("DeleteCitation")
-        for deletion in week.deletions:
-            out.leaf("PMID", str(deletion.pmid), Version="1")
-        out.close("DeleteCitation")
+    return HEADER + "<PubmedArticleSet>\n" + "\n".join(out.lines) + "\n</PubmedArticleSet>\n"
+
+
+def render_deletions(deletions) -> str:
+    """A file of ``DeleteCitation`` entries, all on the day its name gives."""
+    out = _Lines()
+    out.open("DeleteCitation")
+    for deletion in deletions:
+        out.leaf("PMID", str(deletion.pmid), Version="1")
+    out.close("DeleteCitation")
     return HEADER + "<PubmedArticleSet>\n" + "\n".join(out.lines) + "\n</PubmedArticleSet>\n"

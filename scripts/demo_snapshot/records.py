@@ -165,10 +165,23 @@ class Revision:
 
 @dataclass(frozen=True, slots=True)
 class Deletion:
-    """A ``DeleteCitation`` carried by the week's file."""
+    """A ``DeleteCitation`` on ``date``, written to its own ``<date>_deletions.xml`` file.
+
+    The date must fall after the week's Monday: the replay server applies a deletion from the date
+    in its file's name, and the cycle of the week before runs on that Monday.
+    """
 
     pmid: int
+    date: str
     note: str
+
+    @property
+    def day(self) -> date:
+        return date.fromisoformat(self.date)
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.date}_deletions.xml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +216,7 @@ class Week:
     @property
     def file_name(self) -> str | None:
         """``YYYY-MM-DD_week-NN.xml`` (the Monday the contents become visible), or None if empty."""
-        if not (self.records or self.revisions or self.deletions):
+        if not (self.records or self.revisions):
             return None
         return f"{self.monday.isoformat()}_week-{self.monday.isocalendar()[1]:02d}.xml"
 
@@ -347,6 +360,9 @@ def check_weeks(weeks: list[Week]) -> None:
         for deletion in week.deletions:
             if deletion.pmid not in seen:
                 raise ConfigError(f"{week.iso_week} deletion {deletion.pmid}: unknown PMID")
+            if not week.monday < deletion.day <= week.sunday:
+                raise ConfigError(f"{week.iso_week} deletion {deletion.pmid}: date {deletion.date} must fall"
+                                  f" after {week.monday} and on or before {week.sunday}")
 
 
 def _check_spans(record: Record, where: str) -> None:

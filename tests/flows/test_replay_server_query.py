@@ -111,3 +111,16 @@ def queries(draw, depth=0):
 def test_translation_means_the_same_query(query):
     """NCBI's QueryTranslation of a query, searched again, finds the same records."""
     assert hits(translate(parse_query(query).root)) == hits(query)
+
+
+
+def test_uid_tag_matches_the_record_id_only():
+    from types import SimpleNamespace
+
+    from flows.replay_query import matches, parse_query
+
+    record = SimpleNamespace(pmid="90000007", title="Trial 90000008", abstract="", keywords=(),
+                             mesh_terms=(), publication_types=())
+    assert matches(parse_query("90000007[uid] OR 123[uid]").root, record)
+    assert matches(parse_query("90000007[pmid]").root, record)
+    assert not matches(parse_query("90000008[uid]").root, record)  # a PMID in the title is not its id
