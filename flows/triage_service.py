@@ -8,7 +8,9 @@ the warehouse, in one transaction:
 2. open a ``curation`` run and append the decision, and any decision it implies (confirming a
    paper confirms its undecided numbers; a corrected count of a computed effect recomputes its
    ratio; a corrected design sets ``is_rct``), to ``store.decisions``;
-3. pool every stratum again from the views into that run (``flows.recompute``);
+3. pool every stratum again from the views into that run (``flows.recompute``); a flag the
+   recomputation raises names the decided paper when no study entered or left the stratum (the
+   decision is what changed it);
 4. settle the open flags the recomputation judges (``models.flag_review``): ``dismissed`` when
    the change no longer holds, ``confirmed`` when it holds and its papers are settled.
 
@@ -107,6 +109,7 @@ def apply_decision(con: duckdb.DuckDBPyConnection, request: DecisionRequest, con
         run_id = open_curation_run(con, config)
         ids = _write(con, planned, run_id)
         pool_curation_run(con, run_id, config, pool=pool)
+        wt.name_papers_of_run_flags(con, run_id, [planned[0].decision.pmid])
         moves = _settle_flags(con, run_id, ids[0], request)
         return DecisionOutcome(ids[0], tuple(ids) + tuple(m["decision_id"] for m in moves), run_id,
                                wt.pooled_changes(con, run_id), moves, wt.flags_of_run(con, run_id))
@@ -268,8 +271,6 @@ def _settle_flags(con: duckdb.DuckDBPyConnection, run_id: str, cause_id: int,
     moves = []
     for flag in wt.current_flags(con, run_id):
         pmids = list(flag["pmids"] or [])
-        if not pmids and flag["run_id"] == run_id and request.pmid:
-            pmids = [request.pmid]  # a flag this decision raised concerns the decided paper
         settled = bool(pmids) and all(
             paper_settled_for(papers.get(p), wt.queue_effects(con, p), flag["outcome"]) for p in pmids)
         key = (flag["therapy"], flag["outcome"], flag["rif_stratum"])

@@ -147,12 +147,6 @@ def web_client():
 
 
 @pytest.fixture(scope="session")
-def demo_warehouse():
-    """``tests/fixtures/demo_warehouse.py``: the demo snapshot built with the real pipeline."""
-    return load_fixture_module("demo_warehouse")
-
-
-@pytest.fixture(scope="session")
 def demo_output(tmp_path_factory) -> Path:
     """The whole bundled demo replayed once per test session (no Prefect; about 30 s)."""
     from flows.cli import main

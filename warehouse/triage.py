@@ -266,3 +266,13 @@ def flag_decisions(con: duckdb.DuckDBPyConnection, flag_id: int) -> list[dict[st
     return _dicts(con.execute(
         "SELECT * FROM decisions WHERE target = 'flag' AND target_key = ?"
         " ORDER BY decided_at DESC, decision_id DESC", [str(flag_id)]))
+
+
+def name_papers_of_run_flags(con: duckdb.DuckDBPyConnection, run_id: str, pmids: list[str]) -> None:
+    """Give ``run_id``'s flags that name no paper the papers whose decision changed the stratum.
+
+    The pooling step names the studies that entered or left a stratum; when a maintainer's
+    correction changes a stratum's state, none did, and the decided paper is the cause.
+    """
+    con.execute("UPDATE store.flags SET pmids = ? WHERE run_id = ? AND len(coalesce(pmids, [])) = 0",
+                [pmids, run_id])

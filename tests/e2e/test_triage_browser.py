@@ -1,15 +1,14 @@
 """A maintainer at the triage page in headless Chromium: log in, correct a number, see what moved;
 then clear the whole queue and read the next digest.
 
-Uses a warehouse built from the demo snapshot (``rifwatch demo --no-prefect``) when this branch has
-the whole pipeline, else the made-up triage warehouse (tests/fixtures/triage_weeks.py) with its
-stand-in pooling. Needs Debian's ``chromium`` and the ``playwright`` package (no ``playwright
+Runs on two warehouses: the demo snapshot replayed by ``rifwatch demo --no-prefect`` (the real
+pipeline, built once per session) and the made-up triage weeks (tests/fixtures/triage_weeks.py)
+with their stand-in pooling. Needs Debian's ``chromium`` and the ``playwright`` package (no ``playwright
 install``). Run with ``pytest -m browser``; set ``RIFWATCH_SCREENSHOT_DIR`` to keep the screenshots.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 from datetime import date, timedelta
@@ -32,8 +31,6 @@ CHROMIUM = Path(os.environ.get("RIFWATCH_CHROMIUM", "/usr/bin/chromium"))
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--no-first-run"]
 TOKEN = "correct-horse-battery-staple-42"
-PIPELINE = ("flows.pooling_step", "extractors.effects")
-HAS_PIPELINE = all(importlib.util.find_spec(name) for name in PIPELINE)
 
 
 @pytest.fixture(scope="module")
@@ -47,16 +44,6 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory, demo_warehouse):
-    """The demo snapshot's warehouse, built once per module with the real pipeline."""
-    if not HAS_PIPELINE:
-        pytest.skip("the classify/extract/pool pipeline is not on this branch: no demo warehouse")
-    db, how = demo_warehouse.build(tmp_path_factory.mktemp("demo"))
-    print(f"demo warehouse: {how}")
-    return db
-
-
 @pytest.fixture(params=["fixture", "demo"])
 def site(request, live_server, tmp_path):
     """``(base URL, warehouse path, pool step, which)`` over a fresh copy of a warehouse: the made-up
@@ -64,7 +51,7 @@ def site(request, live_server, tmp_path):
     which = request.param
     if which == "demo":
         db, pool = tmp_path / "demo.duckdb", None
-        shutil.copy(request.getfixturevalue("demo_template"), db)
+        shutil.copy(request.getfixturevalue("demo_output") / "warehouse.duckdb", db)
     else:
         db, pool = request.getfixturevalue("triage_db")[0], request.getfixturevalue("triage_weeks").pool_and_flag
     base = live_server(create_app(Settings(db=db, config=default_config(), token=TOKEN, pool=pool)))
@@ -203,17 +190,12 @@ def next_weekly_run(db: Path, pool, which: str) -> str:
 
         folder = snapshot_dir()
         last = json.loads((folder / "manifest.json").read_text())["weeks"][-1]["as_of"]
-        try:
-            return run_one_cycle(db=db, source="snapshot", as_of=date.fromisoformat(last) + timedelta(days=7),
-                                 snapshot=folder, prefect=False)
-        except Exception as exc:  # the weekly cycle is broken on this branch: pool as a quiet week would
-            print(f"weekly cycle failed ({type(exc).__name__}: {exc}); pooling a quiet week instead")
+        return run_one_cycle(db=db, source="snapshot", as_of=date.fromisoformat(last) + timedelta(days=7),
+                             snapshot=folder, prefect=False)
     con = connect(db)
     try:
-        run_id = new_run_id(con, "snapshot", date(2026, 11, 23) if which == "demo" else date(2026, 10, 5))
+        run_id = new_run_id(con, "snapshot", date(2026, 10, 5))
         start_run(con, run_id, "snapshot")
-        if pool is None:
-            from flows.pooling_step import pool_and_flag as pool
         pool(con, run_id, default_config())
         finish_run(con, run_id, "succeeded")
         return run_id

@@ -8,7 +8,6 @@ patience, the page says the weekly run is writing instead of failing.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import subprocess
 import sys
@@ -26,7 +25,6 @@ REPO = Path(__file__).resolve().parents[2]
 HOLDER = REPO / "tests" / "fixtures" / "hold_warehouse.py"
 TOKEN = "correct-horse-battery-staple-42"
 HCG_OP = "ongoing_pregnancy|therapy|control|RR|computed"
-PIPELINE = ("flows.pooling_step", "extractors.effects")
 
 
 def start_holder(db: Path, *, bursts: int, hold: float, gap: float = 0.2) -> subprocess.Popen:
@@ -50,9 +48,7 @@ def correction(csrf: str) -> dict:
 @pytest.fixture()
 def server(triage_db, triage_weeks, live_server, web_client):
     def start(**overrides):
-        real = all(importlib.util.find_spec(name) for name in PIPELINE)
-        options = dict(db=triage_db[0], config=default_config(), token=TOKEN,
-                       pool=None if real else triage_weeks.pool_and_flag)
+        options = dict(db=triage_db[0], config=default_config(), token=TOKEN, pool=triage_weeks.pool_and_flag)
         options.update(overrides)
         client = web_client.Client(live_server(create_app(Settings(**options))))
         client.login(TOKEN)
@@ -130,9 +126,6 @@ def test_the_server_does_not_block_a_cycle_either(server, triage_db):
 
 
 @pytest.mark.slow  # about 30 s: loads the classifier and extractor in a second process
-@pytest.mark.skipif(not all(importlib.util.find_spec(name) for name in PIPELINE),
-                    reason="the classify/extract/pool pipeline (flows.pooling_step, extractors.effects) is not on "
-                           "this branch yet, so `rifwatch import` cannot run a real cycle")
 def test_a_real_import_cycle_and_the_server_both_succeed(server, triage_db):
     """`rifwatch import` holds the file for its whole classify-extract-pool transaction (seconds);
     pages during it either wait it out or say the run is writing; a decision sent meanwhile waits

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-import types
 
 import pytest
 
@@ -14,11 +11,8 @@ from warehouse.db import connect
 
 
 @pytest.fixture()
-def db(triage_db, triage_weeks, monkeypatch):
-    """The fixture warehouse; pooling is the real step when this branch has it, else the fixture's stand-in."""
-    if importlib.util.find_spec("flows.pooling_step") is None:
-        monkeypatch.setitem(sys.modules, "flows.pooling_step",
-                            types.SimpleNamespace(pool_and_flag=triage_weeks.pool_and_flag))
+def db(triage_db, monkeypatch):
+    """The fixture warehouse; the verb pools with the real pooling step, as it would in use."""
     monkeypatch.delenv("RIFWATCH_CURATOR", raising=False)
     return str(triage_db[0])
 

@@ -63,7 +63,8 @@ def test_correcting_a_count_recomputes_its_ratio_pools_again_and_settles_flags(c
     statuses = flag_status(con)
     assert statuses[1] == statuses[2] == "dismissed"
     # the recomputation flags the loss of significance; the corrected paper is settled, so it stands confirmed
-    assert [(f["kind"], f["status"]) for f in outcome.new_flags] == [("lost_significance", "confirmed")] * 2
+    assert [(f["kind"], f["status"], f["pmids"]) for f in outcome.new_flags] == [
+        ("lost_significance", "confirmed", ["99000011"])] * 2  # no study moved: the decided paper is named
     assert statuses[3] == statuses[4] == "open"  # flags on other strata are untouched
 
 
