@@ -127,7 +127,7 @@ def effects_of(con: duckdb.DuckDBPyConnection, pmid: str) -> list[dict[str, Any]
         "SELECT effect_key, outcome, treat_arm, ctrl_arm, denominator_unit, treat_events, treat_total,"
         " ctrl_events, ctrl_total, measure, estimate, ci_low, ci_high, p_value, p_operator, source,"
         " evidence_text, char_start, char_end, rule_id, coalesce(check_failures, []) AS check_failures,"
-        " curation_status, coalesce(qualifiers, []) AS qualifiers, preferred,"
+        " curation_status, coalesce(qualifiers, []) AS qualifiers, preferred, revision, extractor_version, run_id,"
         " EXISTS (SELECT 1 FROM effects p WHERE p.pmid = e.pmid AND p.effect_key = e.effect_key) AS pooled,"
         " (SELECT m.source FROM machine_effects m WHERE m.pmid = e.pmid"
         "   AND m.effect_key = e.effect_key LIMIT 1) AS machine_source"
