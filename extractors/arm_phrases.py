@@ -28,6 +28,7 @@ class Candidate:
     keys: set[str] = field(default_factory=set)
     order: int | None = None  # where the trial lists this arm (allocation or "(n = k)")
     definition: str = ""      # what a lettered group received ("group A received G-CSF")
+    hinted: str | None = None  # "intervention" / "comparator" when an ArmsHint's words name it
 
 
 _LETTER_RE = re.compile(rf"(?P<letter>(?i:group|arm))\s(?P<label>{LABEL})")
@@ -192,6 +193,14 @@ def size_before(text: str, low: str, arm: Candidate) -> int | None:
     for key in arm.keys:
         for pos in find_word(low, key.replace("-", " ")):
             before = _SIZE_BEFORE.search(text, max(0, pos - 70), pos)
-            if before:
+            if before and not (_VERB_BEFORE_SIZE.search(text, max(0, before.start() - 40), before.start())
+                               and not _SECOND_SIZE.match(text, pos, min(len(text), pos + 100))):
                 return parse_int(before.group("n"))
     return None
+
+
+#: "We randomized 117 women to A or B": a number after the verb is everyone randomized, not A's size.
+_VERB_BEFORE_SIZE = re.compile(r"(?i:randomi[sz]ed|randomly\s+(?:allocated|assigned|divided)|allocated|assigned|"
+                               r"divided|included|enrolled|recruited)\s+(?:a\s+total\s+of\s+)?$")
+#: "... randomized 88 women to LMWH and 87 to no LMWH": then the first number is LMWH's after all.
+_SECOND_SIZE = re.compile(rf"[^.;]{{0,80}}?\band\s+{INT}\s+(?:\w+\s+)?(?:to|into|in|received)\b")

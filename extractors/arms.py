@@ -59,6 +59,7 @@ class Arm:
     keys: tuple[str, ...] = ()
     therapy: str | None = None
     order: int = -1
+    hinted: str | None = None  # "intervention" or "comparator" when an ArmsHint's words name it
 
 @dataclass(frozen=True, slots=True)
 class ArmMention:
@@ -74,6 +75,10 @@ class ArmsHint:
 
     intervention: str
     comparator: str
+
+
+#: What joins two names of one comparator: "saline placebo", "saline as (a) placebo", "placebo (saline)".
+_SAME_COMPARATOR = re.compile(r"\s?|\s+as\s+(?:an?\s+)?|\s*[(\[]\s*")
 
 
 def find_arms(text: str, therapy: str | None = None, hint: ArmsHint | None = None) -> list[Arm]:
@@ -116,10 +121,12 @@ def find_arms(text: str, therapy: str | None = None, hint: ArmsHint | None = Non
                 and not re.search(r"(?:with|versus|vs\.?|than|to)\s+(?:the\s+)?$", text[max(0, m.start() - 12):m.start()]):
             continue  # "control of bleeding", "controlled": not an arm
         previous = candidates[-1] if candidates else None
-        if previous is not None and previous.role == "control" and previous.start + len(previous.name) + 1 >= m.start() \
-                and previous.start < m.start():
-            # "saline placebo": one comparator named twice over; the more specific kind names it
-            previous.name = text[previous.start:m.end()]
+        if previous is not None and previous.role == "control" and previous.start < m.start() \
+                and _SAME_COMPARATOR.fullmatch(text, previous.start + len(previous.name), m.start()):
+            # "saline placebo", "normal saline as placebo", "placebo (saline)": one comparator
+            # named twice over; the more specific kind names it
+            previous.name = text[previous.start:m.end()] + (")" if text[m.end():m.end() + 1] in ")]" and
+                                                            "(" in text[previous.start:m.end()] else "")
             if PREFERRED_CONTROL[kind] < PREFERRED_CONTROL.get(previous.control_kind or "control", 9):
                 previous.control_kind = kind
             continue
@@ -143,9 +150,9 @@ def _apply_hint(candidates: list[Candidate], text: str, hint: ArmsHint) -> None:
         if cand.letter:
             cand.keys |= words & (treat_keys if t > c else ctrl_keys if c > t else set())
         if t > c:
-            cand.role, cand.control_kind = "treatment", None
+            cand.role, cand.control_kind, cand.hinted = "treatment", None, "intervention"
         elif c > t:
-            cand.role = "control"
+            cand.role, cand.hinted = "control", "comparator"
             cand.control_kind = cand.control_kind or control_kind(hint.comparator) or "control"
         else:
             cand.role = None
@@ -155,7 +162,8 @@ def _apply_hint(candidates: list[Candidate], text: str, hint: ArmsHint) -> None:
         for key in sorted(keys):
             pos = next(find_word(low, key.replace("-", " ")), None)
             if pos is not None:
-                cand = Candidate(text[pos:pos + len(key)], pos, role=role)
+                cand = Candidate(text[pos:pos + len(key)], pos, role=role,
+                                 hinted="intervention" if role == "treatment" else "comparator")
                 if role == "control":
                     cand.control_kind = control_kind(hint.comparator) or "control"
                 candidates.append(cand)
@@ -185,18 +193,27 @@ def _merge(candidates: list[Candidate], text: str) -> list[Arm]:
     candidates = [c for c in candidates if c.role in ("treatment", "control")]
     candidates.sort(key=lambda c: c.start)
     arms: list[Candidate] = []
+    specific = {c.control_kind for c in candidates if c.role == "control" and c.control_kind != "control"
+                and not c.letter}
     for cand in candidates:
+        if len(specific) > 1 and _generic_control(cand):
+            continue  # "the control group" of a trial with two comparators: placed below
         target = _same_arm(arms, cand)
         if target is None:
             arms.append(cand)
             continue
         target.keys |= cand.keys
+        target.hinted = target.hinted or cand.hinted
         if target.size is None:
             target.size = cand.size
         if target.therapy is None:
             target.therapy = cand.therapy
         if target.order is None:
             target.order = cand.order
+    if len(specific) > 1:
+        for cand in (c for c in candidates if _generic_control(c)):
+            _place_generic_control(arms, cand, text)
+        arms.sort(key=lambda a: a.start)
     # Generic active names ("intervention group", "study group") join the one active arm.
     active = [a for a in arms if a.role == "treatment"]
     generic = [a for a in active if TREATMENT_WORDS.match(a.name)]
@@ -207,12 +224,65 @@ def _merge(candidates: list[Candidate], text: str) -> list[Arm]:
             specific[0].size = specific[0].size or g.size
             specific[0].order = specific[0].order if specific[0].order is not None else g.order
             arms.remove(g)
+    _negated_keys(arms)
     low = lowered(text)
     for a in arms:
         if a.size is None:
             a.size = size_before(text, low, a)
     return [Arm(a.name, a.role, a.control_kind, a.size, a.start, tuple(sorted(a.keys)), a.therapy,
-                a.order if a.order is not None else a.start) for a in arms]
+                a.order if a.order is not None else a.start, a.hinted) for a in arms]
+
+
+def _generic_control(cand: Candidate) -> bool:
+    return cand.role == "control" and cand.control_kind == "control" and not cand.letter
+
+
+def _place_generic_control(arms: list[Candidate], cand: Candidate, text: str) -> None:
+    """"The control group" when a trial has two comparators (saline and no infusion): the one
+    named in the same sentence ("women who had no infusion formed the control group"), else the
+    untreated one (a placebo arm is called by its name), else an arm of its own."""
+    controls = [a for a in arms if a.role == "control" and a.control_kind != "control"]
+    near = [a for a in controls if not re.search(r"[.;]\s", text[min(a.start, cand.start):max(a.start, cand.start)])]
+    untreated = [a for a in controls if a.control_kind in ("no_treatment", "standard_care")]
+    target = near[-1] if len(near) >= 1 and len({a.control_kind for a in near}) == 1 else \
+        untreated[0] if len(untreated) == 1 else None
+    if target is None:
+        arms.append(cand)
+        return
+    target.keys |= cand.keys
+    if target.size is None:
+        target.size = cand.size
+    if target.order is None:
+        target.order = cand.order
+
+
+_NEGATED = re.compile(r"(?i:no|without)\s+(?P<what>.+)")
+
+
+def _negated_keys(arms: list[Candidate]) -> None:
+    """"randomized to endometrial scratching or no scratch": the word negated in the comparator's
+    name ("scratch") then names the active arm too ("26/66 after scratch")."""
+    active = [a for a in arms if a.role == "treatment"]
+    if len(active) != 1:
+        return
+    taken = {k for a in arms for k in a.keys}
+    for arm in arms:
+        m = _NEGATED.fullmatch(arm.name) if arm.role == "control" else None
+        if m is None:
+            continue
+        what = lowered(m.group("what"))
+        if what in taken or what in _GENERIC_NEGATED:
+            continue
+        words = {w for k in active[0].keys | {active[0].name.lower()} for w in lowered(k).split()}
+        if all(any(_SUFFIXED.fullmatch(w[len(part):]) and w.startswith(part) for w in words)
+               for part in what.split()):
+            active[0].keys.add(what)
+
+
+#: What may follow a negated word in the active arm's name ("scratch" in "scratching").
+_SUFFIXED = re.compile(r"|s|es|ing|ed|ation|al")
+#: Negated words that name no particular therapy ("no treatment").
+_GENERIC_NEGATED = frozenset("treatment intervention therapy medication injection infusion drug drugs".split())
 
 
 def _same_arm(arms: list[Candidate], cand: Candidate) -> Candidate | None:
@@ -288,18 +358,28 @@ class ArmMatcher:
         return sorted(taken, key=lambda m: m.start)
 
 
-def comparisons(arms: Sequence[Arm]) -> list[tuple[int, int]]:
-    """``(treatment index, control index)`` pairs: each active arm against the preferred control.
+def comparisons(arms: Sequence[Arm], every_control: bool = False) -> list[tuple[int, int]]:
+    """``(treatment index, control index)`` pairs: each active arm against the preferred control,
+    or with ``every_control`` against each control, the preferred one first.
+
+    When an :class:`ArmsHint` named both an intervention and a comparator arm, only their
+    comparisons are made: the caller said which comparison it asks about.
 
     Examples
     --------
     >>> arms = [Arm("G-CSF", "treatment"), Arm("no treatment", "control", "no_treatment"),
     ...         Arm("placebo", "control", "placebo"), Arm("hCG", "treatment")]
-    >>> comparisons(arms)
-    [(0, 2), (3, 2)]
+    >>> comparisons(arms), comparisons(arms, every_control=True)
+    ([(0, 2), (3, 2)], [(0, 2), (3, 2), (0, 1), (3, 1)])
     """
     controls = [i for i, a in enumerate(arms) if a.role == "control"]
+    treatments = [i for i, a in enumerate(arms) if a.role == "treatment"]
+    hinted_t = [i for i in treatments if arms[i].hinted == "intervention"]
+    hinted_c = [i for i in controls if arms[i].hinted == "comparator"]
+    if hinted_t and hinted_c:
+        treatments, controls = hinted_t, hinted_c
     if not controls:
         return []
-    best = min(controls, key=lambda i: (PREFERRED_CONTROL.get(arms[i].control_kind or "control", 9), i))
-    return [(i, best) for i, a in enumerate(arms) if a.role == "treatment"]
+    ranked = sorted(controls, key=lambda i: (PREFERRED_CONTROL.get(arms[i].control_kind or "control", 9), i))
+    chosen = ranked if every_control else ranked[:1]
+    return [(t, c) for c in chosen for t in treatments]

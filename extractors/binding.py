@@ -98,9 +98,18 @@ def order_by_mentions(units: list[Count], mentions: list[tuple[int, int, int]], 
     # "the control group: 10/71". A name further off, or across "than"/"compared with", is not
     # taken: that is where readers (and rules) swap arms.
     assigned: list[int | None] = [None] * k
+    afters = [[m for m in distinct if m[1] >= unit.end and _AFTER_GAP.fullmatch(text, unit.end, m[1])]
+              for unit in units]
+    befores = [[m for m in distinct if m[2] <= unit.start and _BEFORE_GAP.fullmatch(text, m[2], unit.start)]
+               for unit in units]
+    # "51.6% (32/62) after hCG, 44.9% (22/49) after saline and 26% (13/50) in controls": when every
+    # figure has its own name after it, the sentence names after its figures, and "hCG" does not
+    # also stand before the next one.
+    for side, pick in ((afters, 0), (befores, -1)):
+        if all(side) and len({names[pick][0] for names in side}) == k:
+            return [names[pick][0] for names in side]
     for i, unit in enumerate(units):
-        after = [m for m in distinct if m[1] >= unit.end and _AFTER_GAP.fullmatch(text, unit.end, m[1])]
-        before = [m for m in distinct if m[2] <= unit.start and _BEFORE_GAP.fullmatch(text, m[2], unit.start)]
+        after, before = afters[i], befores[i]
         # the nearer name wins when one stands on each side
         if after and (not before or after[0][1] - unit.end <= unit.start - before[-1][2]):
             assigned[i] = after[0][0]

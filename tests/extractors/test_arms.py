@@ -73,3 +73,44 @@ def test_negated_therapy_is_a_mention_of_the_control():
     arms = [Arm("EST", "treatment", keys=("est",)), Arm("no scratch", "control", "no_treatment", keys=("no scratch",))]
     found = [(m.arm, text[m.start:m.end]) for m in ArmMatcher(arms, text).mentions()]
     assert found == [(0, "EST"), (1, "without EST")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [pytest.param("Women received G-CSF or normal saline as placebo.", id="as"),
+     pytest.param("Women received G-CSF or saline as a placebo.", id="as-a"),
+     pytest.param("Women received G-CSF or placebo (saline).", id="bracketed")],
+)
+def test_a_comparator_named_twice_over_is_one_arm(text):
+    assert arms_of(text, "g_csf") == [("treatment", None, None), ("control", "placebo", None)]
+
+
+def test_the_control_group_of_a_three_arm_trial_is_the_one_defined_as_such():
+    text = ("Women received intrauterine hCG (n = 62) or saline (n = 49) before transfer. Fifty women who had "
+            "no intrauterine infusion formed the control group.")
+    found = find_arms(text, "hcg_intrauterine")
+    untreated = next(a for a in found if a.control_kind == "no_treatment")
+    saline = next(a for a in found if a.control_kind == "saline")
+    assert "control" in untreated.keys and "control" not in saline.keys
+
+
+def test_the_word_a_comparator_negates_names_the_active_arm():
+    found = find_arms("We randomized 117 women to endometrial scratching or no scratch.", "scratch")
+    assert "scratch" in found[0].keys and found[0].role == "treatment"
+
+
+def test_every_control_gives_one_comparison_per_comparator_the_preferred_first():
+    arms = [Arm("hCG", "treatment"), Arm("no infusion", "control", "no_treatment"),
+            Arm("saline", "control", "saline")]
+    assert comparisons(arms, every_control=True) == [(0, 2), (0, 1)]
+
+
+def test_a_hint_naming_both_arms_limits_the_comparisons_to_them():
+    arms = [Arm("1200 mg", "treatment", hinted="intervention"), Arm("2400 mg", "treatment"),
+            Arm("placebo", "control", "placebo", hinted="comparator")]
+    assert comparisons(arms, every_control=True) == [(0, 2)]
+
+
+def test_a_number_after_randomized_is_everyone_not_the_first_arm():
+    assert arms_of("We randomized 117 women to endometrial scratching or no scratch.", "scratch") == [
+        ("treatment", None, None), ("control", "no_treatment", None)]

@@ -67,3 +67,10 @@ def test_assign_without_mentions(text, expected):
 def test_resolve(text, outcome, expected):
     (count,) = find_counts(text)
     assert resolve(count, ARMS[0], outcome) == expected
+
+
+def test_each_figure_followed_by_its_own_name_takes_that_name():
+    text = "51.6% (32/62) after hCG, 44.9% (22/49) after saline and 26% (13/50) in the control group"
+    arms = [Arm("hCG", "treatment"), Arm("saline", "control", "saline"), Arm("control", "control", "no_treatment")]
+    mentions = [(i, text.find(w), text.find(w) + len(w)) for i, w in enumerate(("hCG", "saline", "control"))]
+    assert order_by_mentions(find_counts(text), mentions, text, arms) == [0, 1, 2]
