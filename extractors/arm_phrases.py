@@ -204,3 +204,15 @@ _VERB_BEFORE_SIZE = re.compile(r"(?i:randomi[sz]ed|randomly\s+(?:allocated|assig
                                r"divided|included|enrolled|recruited)\s+(?:a\s+total\s+of\s+)?$")
 #: "... randomized 88 women to LMWH and 87 to no LMWH": then the first number is LMWH's after all.
 _SECOND_SIZE = re.compile(rf"[^.;]{{0,80}}?\band\s+{INT}\s+(?:\w+\s+)?(?:to|into|in|received)\b")
+
+
+_EACH_SIZE = re.compile(
+    rf"[nN]\s?=\s?(?P<n>{INT})\s+(?:each|in\s+each\s+(?:group|arm)|per\s+(?:group|arm))\b"
+    rf"|(?P<n2>{INT})\s+(?:(?:women|patients|participants|couples|subjects)\s+)?(?:in\s+each|per)\s+(?:group|arm)\b"
+    rf"|(?P<n3>{INT})\s+(?:women|patients|participants|couples|subjects)\s+each\b")
+
+
+def each_size(text: str) -> int | None:
+    """The one size every arm has when the text says so: "(n = 30 each)", "40 women in each group"."""
+    sizes = {parse_int(m.group("n") or m.group("n2") or m.group("n3")) for m in _EACH_SIZE.finditer(text)}
+    return sizes.pop() if len(sizes) == 1 else None

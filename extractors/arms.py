@@ -25,6 +25,7 @@ from typing import Sequence
 from extractors.arm_phrases import (
     Candidate,
     allocation_phrases,
+    each_size,
     group_phrases,
     size_before,
     sized_phrases,
@@ -178,7 +179,9 @@ def _role(cand: Candidate) -> None:
         return
     regex, owner = therapy_regex(None)
     hit = regex.search(cand.name) if regex is not None else None
-    if hit:
+    if hit and re.search(r"(?:\bno|\bwithout|\bnon)[\s-]+$", cand.name[:hit.start()], re.IGNORECASE):
+        cand.role, cand.control_kind = "control", "no_treatment"  # "no tacrolimus (n = 40)"
+    elif hit:
         cand.role, cand.therapy = "treatment", owner.get(hit.group(0).lower())
         cand.keys |= terms_in(cand.name, cand.therapy)
     elif TREATMENT_WORDS.match(cand.name):
@@ -229,6 +232,10 @@ def _merge(candidates: list[Candidate], text: str) -> list[Arm]:
     for a in arms:
         if a.size is None:
             a.size = size_before(text, low, a)
+    each = each_size(text) if len(arms) >= 2 and any(a.size is None for a in arms) else None
+    for a in arms:
+        if a.size is None and each is not None:
+            a.size = each
     return [Arm(a.name, a.role, a.control_kind, a.size, a.start, tuple(sorted(a.keys)), a.therapy,
                 a.order if a.order is not None else a.start, a.hinted) for a in arms]
 

@@ -33,12 +33,13 @@ _LIST_GAP = re.compile(r"\s*(?:,|and|or|&)?\s*(?:,|and|or)?\s*(?:the\s+)?")
 #: Between the two figures of one outcome in a list of pairs ("48.0% vs 30.0%").
 _PAIR_GAP = re.compile(r"[\s)\]]*(?:vs\.?|versus|v\.?|compared\s+(?:with|to))[\s(\[]*", re.IGNORECASE)
 _GAP_DIGIT = re.compile(r"\d")
-_P_IN_GAP = re.compile(r"[Pp]\s*(?:[<>=\u2264\u2265]|<=|>=)\s*0?\.\d+")
+_P_IN_GAP = re.compile(r"[Pp]\s*(?:[<>=\u2264\u2265]|<=|>=)\s*0?\.\d+|[(\[]\s*[nN]\s?=\s?\d+\s*[)\]]")
 RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 
 
 def _close(text: str, spans: list[tuple[int, int]], limit: int) -> bool:
-    """Consecutive spans separated by at most ``limit`` characters holding no figure but a p-value."""
+    """Consecutive spans separated by at most ``limit`` characters holding no figure but a p-value
+    or a group size ("the G-CSF group (n = 44) than controls")."""
     for (_, end), (start, _) in zip(spans, spans[1:]):
         gap = _P_IN_GAP.sub("", text[end:start])
         if len(gap) > limit or _GAP_DIGIT.search(gap):

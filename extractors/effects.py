@@ -110,6 +110,23 @@ def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
+def _arm_text(text: str, tables: Sequence) -> str:
+    """The text arms are looked for in: prose, and of each table only its header cells, each set
+    apart as a clause (offsets kept). Body cells name no arm, and "Characteristic | G-CSF" is no name."""
+    if not tables:
+        return text
+    chars = list(text)
+    for t in tables:
+        for i in range(t.start, t.end):
+            if chars[i] != "\n":
+                chars[i] = " "
+        for c in t.header:
+            chars[c.start:c.end] = text[c.start:c.end]
+            if c.start > t.start and c.end > c.start:
+                chars[c.start - 1] = ";"
+    return "".join(chars)
+
+
 # ----------------------------------------------------------------------------------------------
 # The orchestrator
 # ----------------------------------------------------------------------------------------------
@@ -153,13 +170,13 @@ def extract_effects(article: Article, therapy: str | None = None, arms_hint: Arm
     text = normalise(article.abstract)
     if not _DIGIT.search(text):
         return []
-    arms = find_arms(text, therapy, arms_hint)
+    tables = find_tables(text)
+    spans = [(t.start, t.end) for t in tables]
+    arms = find_arms(_arm_text(text, tables), therapy, arms_hint)
     is_meta = bool(_META_TITLE.search(article.title)) or bool(
         re.search(r"\bmeta-?analys[ie]s\b", text[:400], re.IGNORECASE))
     r = _Reading(text, arms, comparisons(arms), comparisons(arms, every_control=True), ArmMatcher(arms, text),
                  matcher, (matcher or default_matcher()).defined_abbreviations(text), is_meta)
-    tables = find_tables(text)
-    spans = [(t.start, t.end) for t in tables]
     for s, e in _sentences(text):
         if _DIGIT.search(text, s, e) and not _overlaps(s, e, spans):
             _read_sentence(r, s, e)

@@ -273,6 +273,8 @@ _COUNT_RE = re.compile(
     rf"(?:\s*[\(\[]\s*(?P<p2>{_PCT_NUM})\s?%\s*[\)\]]|\s*,\s*(?P<p2b>{_PCT_NUM})\s?%)?"
     # 26 (39.4%) | 26 women (39.4%)
     rf"|(?P<e3>{INT}){_UNIT.replace('unit', 'u3')}\s*[\(\[]\s*(?P<p3>{_PCT_NUM})\s?%\s*[\)\]]"
+    # (n = 75; 30.7%): a group's size and its rate
+    rf"|[\(\[]\s*n\s?=\s?(?P<nn7>{INT})\s*[;,]\s*(?P<p7>{_PCT_NUM})\s?%\s*[\)\]]"
     # 41.6 versus 44.4%: one percent sign for both figures
     rf"|(?<![\w.])(?P<p5>{_PCT_NUM})\s+(?:vs\.?|versus|and)\s+(?P<p6>{_PCT_NUM})\s?%(?!\s*-?\s*(?:CI|C\.I|(?i:confidence)))"
     # 39.4% | 39.4 percent
@@ -319,6 +321,9 @@ def find_counts(text: str, start: int = 0, end: int | None = None) -> list[Count
             pct, dec = _pct(g("p3"))
             found.append(Count(parse_int(g("e3")), None, pct, dec, m.start(), m.end(), "events_pct",
                                _unit(g("u3"))))
+        elif g("p7") is not None:
+            pct, dec = _pct(g("p7"))
+            found.append(Count(None, None, pct, dec, m.start(), m.end(), "pct_n", group_size=parse_int(g("nn7"))))
         elif g("p5") is not None:
             for name in ("p5", "p6"):
                 pct, dec = _pct(g(name))

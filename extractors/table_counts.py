@@ -55,6 +55,8 @@ _SIZE_ROW = re.compile(r"(?i)^\s*(?:(?:total\s+)?(?:number|no\.?)\s+of\s+(?:pati
                        r"couples|cases)(?:\s+\w+)?|n|patients|participants|(?:patients|participants)\s*,?\s*n|"
                        r"randomi[sz]ed|analy[sz]ed)\s*$")
 _BASELINE = re.compile(r"(?i)\b(?:baseline|demographic\w*|characteristics|at\s+(?:entry|inclusion|enrol\w*))\b")
+#: A caption that also announces results ("characteristics ... and results at 12 months").
+_RESULTS = re.compile(r"(?i)\b(?:results?|outcomes?|follow-?up|efficacy|adverse|safety)\b")
 _SUBGROUP = re.compile(r"(?i)\b(?:subgroups?|sub-group|stratified|per[\s-]protocol)\b")
 _PCT_DECLARED = re.compile(r"(?:\bn\s*\(\s*%\s*\)|\bno\.?\s*\(\s*%\s*\)|\(\s*%\s*\)|number\s*\(\s*%\s*\))",
                            re.IGNORECASE)
@@ -172,11 +174,32 @@ def _p_value(text: str, row: tuple[Cell, ...], p_columns: list[int]) -> tuple[fl
     return None, None
 
 
+def _outcome_rows(table: Table, text: str, matcher: OutcomeMatcher, defined: dict[str, str] | None):
+    """Rows whose label names one outcome, each with its mention. Of several rows naming the same
+    outcome, only those sharing the most words with the outcome's vocabulary are kept
+    ("Ultrasound examinations for suspected diverticulitis", not "CT for suspected diverticulitis")."""
+    found = []
+    for row in table.rows:
+        label = row[0]
+        if label.end <= label.start or _BASELINE.search(label.text) or _SIZE_ROW.match(label.text):
+            continue
+        outcomes = matcher.find(text, label.start, label.end, defined)
+        if not outcomes or len({o.outcome for o in outcomes}) != 1 or not outcomes[0].outcome:
+            continue
+        vocabulary = matcher.words(outcomes[0].outcome)
+        score = len(set(re.findall(r"[a-z0-9]+", label.text.lower())) & vocabulary)
+        found.append((row, outcomes[0], score))
+    best: dict[str, int] = {}
+    for _, outcome, score in found:
+        best[outcome.outcome] = max(best.get(outcome.outcome, 0), score)
+    return [(row, outcome) for row, outcome, score in found if score == best[outcome.outcome]]
+
+
 def read_table(table: Table, text: str, arms: Sequence[Arm], regex: ArmMatcher, pairs: Sequence[tuple[int, int]],
                matcher: OutcomeMatcher | None = None, defined: dict[str, str] | None = None,
                qualifiers: tuple[str, ...] = ()) -> list[Finding]:
     """The counts a table gives for each comparison in ``pairs``, one finding per row and comparison."""
-    if not pairs or _BASELINE.search(table.caption):
+    if not pairs or (_BASELINE.search(table.caption) and not _RESULTS.search(table.caption)):
         return []
     columns = _columns(table, text, arms, regex, pairs)
     if len(columns) < 2:
@@ -187,14 +210,8 @@ def read_table(table: Table, text: str, arms: Sequence[Arm], regex: ArmMatcher, 
     table_q = qualifiers + (("subgroup",) if _SUBGROUP.search(table.caption) else ())
     matcher = matcher or default_matcher()
     findings: list[Finding] = []
-    for row in table.rows:
+    for row, outcome in _outcome_rows(table, text, matcher, defined):
         label = row[0]
-        if label.end <= label.start or _BASELINE.search(label.text) or _SIZE_ROW.match(label.text):
-            continue
-        outcomes = matcher.find(text, label.start, label.end, defined)
-        if not outcomes or len({o.outcome for o in outcomes}) != 1 or not outcomes[0].outcome:
-            continue
-        outcome = outcomes[0]
         row_declared = declared or bool(_PCT_DECLARED.search(label.text))
         groups: dict[int, Group] = {}
         for arm, cols in columns.items():

@@ -114,3 +114,14 @@ def test_a_hint_naming_both_arms_limits_the_comparisons_to_them():
 def test_a_number_after_randomized_is_everyone_not_the_first_arm():
     assert arms_of("We randomized 117 women to endometrial scratching or no scratch.", "scratch") == [
         ("treatment", None, None), ("control", "no_treatment", None)]
+
+
+def test_a_negated_therapy_with_its_size_is_the_comparator():
+    assert arms_of("Women received tacrolimus (n=42) or no tacrolimus (n=40).", "tacrolimus") == [
+        ("treatment", None, 42), ("control", "no_treatment", 40)]
+
+
+@pytest.mark.parametrize("phrase", ["(n = 30 each)", "with 30 women in each group", "30 per group"])
+def test_one_size_for_every_arm(phrase):
+    text = f"Women were randomized to PRP or no infusion {phrase}."
+    assert [a.size for a in find_arms(text, "prp")] == [30, 30]

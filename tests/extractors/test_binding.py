@@ -74,3 +74,9 @@ def test_each_figure_followed_by_its_own_name_takes_that_name():
     arms = [Arm("hCG", "treatment"), Arm("saline", "control", "saline"), Arm("control", "control", "no_treatment")]
     mentions = [(i, text.find(w), text.find(w) + len(w)) for i, w in enumerate(("hCG", "saline", "control"))]
     assert order_by_mentions(find_counts(text), mentions, text, arms) == [0, 1, 2]
+
+
+def test_names_set_apart_only_by_a_group_size_are_named_together():
+    text = "rates (38.6% vs 18.2%, p=0.03) were higher in the G-CSF group (n = 44) than in the placebo group"
+    units = find_counts(text)
+    assert order_by_mentions(units, _mentions(text), text, ARMS) == [0, 1]

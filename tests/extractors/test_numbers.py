@@ -110,3 +110,8 @@ def test_parse_number_reads_what_was_printed(x):
     printed = f"{x:.3f}"
     assert parse_number(printed) == pytest.approx(x)
     assert parse_number(printed.replace(".", ",")) == pytest.approx(x) or decimals_of(printed) == 3
+
+
+def test_group_size_and_rate_in_one_bracket():
+    [c] = find_counts("with LMWH (n = 75; 30.7%)")
+    assert (c.form, c.group_size, c.percent, c.percent_decimals) == ("pct_n", 75, 30.7, 1)
