@@ -36,7 +36,7 @@ _TABLE_BLOCK = re.compile(r"::::\s*table-wrap(.*?)::::", re.S)
 _CAPTION = re.compile(r"::: caption\s*\n(.*?)\n:::\s*\n", re.S)
 _DASHES = re.compile(r"^\s*-{3,}(?:\s+-{3,})*\s*$")
 _SEGMENT = re.compile(r"-{3,}")
-_CHUNK = re.compile(r"\S+(?: \S+)*")
+_CHUNK = re.compile(r"[^ \t\n]+(?: [^ \t\n]+)*")  # a no-break space is part of a cell
 #: Footnote marks inside a cell: ``^a^``, ``^*^``, ``[b](#)``, ``[***](#)``.
 _CELL_MARKS = re.compile(r"\^[^^\s]{1,6}\^|\[[^\]\s]{1,6}\]\(#\)")
 
