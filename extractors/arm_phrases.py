@@ -208,7 +208,7 @@ _SECOND_SIZE = re.compile(rf"[^.;]{{0,80}}?\band\s+{INT}\s+(?:\w+\s+)?(?:to|into
 
 _EACH_SIZE = re.compile(
     rf"[nN]\s?=\s?(?P<n>{INT})\s+(?:each|in\s+each\s+(?:group|arm)|per\s+(?:group|arm))\b"
-    rf"|(?P<n2>{INT})\s+(?:(?:women|patients|participants|couples|subjects)\s+)?(?:in\s+each|per)\s+(?:group|arm)\b"
+    rf"|(?P<n2>{INT})\s+(?:(?:women|patients|participants|couples|subjects)\s+)?(?:in\s+each|per)\s+(?:\w+\s+)?(?:group|arm)\b"
     rf"|(?P<n3>{INT})\s+(?:women|patients|participants|couples|subjects)\s+each\b")
 
 

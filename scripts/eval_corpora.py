@@ -23,6 +23,7 @@ _GENERIC = frozenset("""
 the a an of in on at to for with by and or rate rates incidence incidences number numbers proportion
 proportions percentage percentages occurrence frequency risk patients patient participants subjects
 women total overall any all having who were was with experienced experiencing reported
+after during within before from between among per than over under into via using based
 """.split())
 #: Words too common to find an outcome by on their own ("disease", "effects").
 _VAGUE = frozenset("""
