@@ -134,7 +134,7 @@ def find_arms(text: str, therapy: str | None = None, hint: ArmsHint | None = Non
         candidates.append(Candidate(phrase, m.start(), role="control", control_kind=kind))
     if hint is not None:
         _apply_hint(candidates, text, hint)
-    return _merge(candidates, text)
+    return _merge(candidates, text, hint)
 
 
 def _apply_hint(candidates: list[Candidate], text: str, hint: ArmsHint) -> None:
@@ -188,7 +188,7 @@ def _role(cand: Candidate) -> None:
         cand.role = "treatment"
 
 
-def _merge(candidates: list[Candidate], text: str) -> list[Arm]:
+def _merge(candidates: list[Candidate], text: str, hint: ArmsHint | None = None) -> list[Arm]:
     """Fold the candidate phrases into arms: one per control kind, one per active identity."""
     for cand in candidates:
         _role(cand)
@@ -236,6 +236,8 @@ def _merge(candidates: list[Candidate], text: str) -> list[Arm]:
     for a in arms:
         if a.size is None and each is not None:
             a.size = each
+    if hint is not None:
+        _hinted_dose(arms, hint)
     return [Arm(a.name, a.role, a.control_kind, a.size, a.start, tuple(sorted(a.keys)), a.therapy,
                 a.order if a.order is not None else a.start, a.hinted) for a in arms]
 
@@ -253,6 +255,9 @@ def _place_generic_control(arms: list[Candidate], cand: Candidate, text: str) ->
     untreated = [a for a in controls if a.control_kind in ("no_treatment", "standard_care")]
     target = near[-1] if len(near) >= 1 and len({a.control_kind for a in near}) == 1 else \
         untreated[0] if len(untreated) == 1 else None
+    if target is None:
+        # no comparator it is known to be: one generic control arm, however often it is named
+        target = next((a for a in arms if a.role == "control" and a.control_kind == "control"), None)
     if target is None:
         arms.append(cand)
         return
@@ -318,6 +323,9 @@ def _same_arm(arms: list[Candidate], cand: Candidate) -> Candidate | None:
                     arm.control_kind = cand.control_kind
                 return arm
             continue
+        held, new = _doses(arm.name, *arm.keys), _doses(cand.name, *cand.keys)
+        if held and new and not held & new:
+            continue  # "30 µg YIC" and "60 µg YIC": two arms of one drug
         if arm.therapy and arm.therapy == cand.therapy:
             return arm
         if cand.name.lower() in arm.keys or any(k in cand.name.lower().split() for k in arm.keys):
@@ -359,10 +367,39 @@ class ArmMatcher:
                 stop = pos + len(key)
                 if self.low.startswith(" control", stop) and self.text[stop] == "-":
                     continue  # "placebo-controlled" describes the trial
+                if TREATMENT_WORDS.match(key) and not _GROUP_AFTER.match(self.low, stop):
+                    continue  # "study" names the arm only as "the study group", never "both study groups"
                 if any(m.start < stop and pos < m.end for m in taken):
                     continue
                 taken.append(ArmMention(arm, pos, stop))
         return sorted(taken, key=lambda m: m.start)
+
+
+_DOSE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?(mg|g|\u00b5g|\u03bcg|mcg|iu|IU|units?|ml|mL|mg/kg|g/kg)(?![\w/])")
+
+
+def _doses(*names: str) -> frozenset[tuple[str, str]]:
+    """The doses names state ("G-CSF 300 \u00b5g" -> {("300", "\u00b5g")})."""
+    return frozenset((m.group(1), m.group(2).lower().replace("\u03bc", "\u00b5"))
+                     for name in names for m in _DOSE.finditer(name))
+
+
+def _hinted_dose(arms: list[Candidate], hint: ArmsHint) -> None:
+    """A hint that states a dose ("60 \u00b5g of YIC") names only the arm given that dose."""
+    for role, words in (("treatment", hint.intervention), ("control", hint.comparator)):
+        wanted = _doses(words)
+        hinted = [a for a in arms if a.role == role and a.hinted]
+        if not wanted or len(hinted) < 2:
+            continue
+        matching = [a for a in hinted if _doses(a.name, *a.keys) & wanted]
+        if matching:
+            for a in hinted:
+                if a not in matching:
+                    a.hinted = None
+
+
+#: What must follow a generic active name ("study", "intervention") for it to name the arm.
+_GROUP_AFTER = re.compile(r" (?:group|arm|patients|women|participants)\b(?!s)")
 
 
 def comparisons(arms: Sequence[Arm], every_control: bool = False) -> list[tuple[int, int]]:

@@ -99,9 +99,11 @@ def order_by_mentions(units: list[Count], mentions: list[tuple[int, int, int]], 
     # "the control group: 10/71". A name further off, or across "than"/"compared with", is not
     # taken: that is where readers (and rules) swap arms.
     assigned: list[int | None] = [None] * k
-    afters = [[m for m in distinct if m[1] >= unit.end and _AFTER_GAP.fullmatch(text, unit.end, m[1])]
+    # Every mention counts here, not only the first of a run: "in both study groups -- 10.5% (42/402)
+    # in the progesterone group" names the arm right after the figure.
+    afters = [[m for m in mentions if m[1] >= unit.end and _AFTER_GAP.fullmatch(text, unit.end, m[1])]
               for unit in units]
-    befores = [[m for m in distinct if m[2] <= unit.start and _BEFORE_GAP.fullmatch(text, m[2], unit.start)]
+    befores = [[m for m in mentions if m[2] <= unit.start and _BEFORE_GAP.fullmatch(text, m[2], unit.start)]
                for unit in units]
     # "51.6% (32/62) after hCG, 44.9% (22/49) after saline and 26% (13/50) in controls": when every
     # figure has its own name after it, the sentence names after its figures, and "hCG" does not

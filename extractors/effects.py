@@ -79,7 +79,7 @@ RULE_COMPUTED = "effect.computed_{measure}.v1"
 
 _INTERVAL_RE = re.compile(
     rf"(?:\d{{2}}\s?%\s*-?\s*(?:CI|C\.I\.|(?i:confidence\s+intervals?))|(?i:\brange\b|IQR|interquartile\s+range)|\bCI\b)"
-    rf"[\s:=,(\[]*(?:of\s+|from\s+|between\s+)?{SNUM}\s*%?\s*(?:-|to|,|;|and)\s*{SNUM}\s*%?"
+    rf"[\s:=,(\[]*(?:(?:of|from|between|at|was|were|is|are)\s+)?{SNUM}\s*%?\s*(?:-|to|,|;|and)\s*{SNUM}\s*%?"
 )
 #: A percentage that is a difference, not a group's rate ("an absolute difference of 12%").
 _DIFFERENCE_RE = re.compile(
@@ -94,6 +94,12 @@ _POOLED_RE = re.compile(r"\b(?:pooled|meta-?analys[ie]s|(?:\d+|two|three|four|fi
 _META_TITLE = re.compile(r"meta-?analys|systematic\s+review|pooled\s+analysis", re.IGNORECASE)
 #: Runs of spaces that only a flattened table leaves (PubMed abstracts have none).
 _TABLE_LIKE = re.compile(r" {3,}\S+ {3,}\S+ {3,}")
+#: Words that make the outcome named after them a cause ("stopped because of side effects").
+_CAUSE_BEFORE = re.compile(r"\b(?:because\s+of|due\s+to|owing\s+to|secondary\s+to)\s+(?:the\s+|an?\s+|any\s+)?$",
+                           re.IGNORECASE)
+#: Words that open a new clause between figures and the outcome named after them.
+_NEW_CLAUSE = re.compile(r"\bas\s+(?:was|were|did|is|are)\b|\bwhereas\b|\bwhile\b|\bbut\b|\balthough\b|;",
+                         re.IGNORECASE)
 #: A noun phrase that names some outcome: "fertilization rate", "incidence of OHSS".
 _OUTCOME_LIKE = re.compile(r"\b([A-Za-z][\w-]*)\s+rates?\b(?!\s+ratio)|\b(incidence|proportion|percentage)s?\s+of\b")
 #: Words before "rate" that do not name an outcome ("the rates were ...").
@@ -189,6 +195,9 @@ def extract_effects(article: Article, therapy: str | None = None, arms_hint: Arm
 def _read_sentence(r: _Reading, s: int, e: int) -> None:
     text = r.text
     known = _fold_definitions(text, find_outcomes(text, s, e, r.matcher, r.defined))
+    # "treatment was stopped because of side effects": a cause, not the outcome counted
+    causes = [o for o in known if _CAUSE_BEFORE.search(text, max(s, o.start - 20), o.start)]
+    known = [o for o in known if o not in causes]
     if not known:
         return  # numbers with no outcome named in their sentence are never bound
     if _TABLE_LIKE.search(text, s, e):
@@ -197,6 +206,7 @@ def _read_sentence(r: _Reading, s: int, e: int) -> None:
     barriers = [OutcomeMention("", m.group(0), m.start(), m.end()) for m in _OUTCOME_LIKE.finditer(text, s, e)
                 if (m.group(1) or "").lower() not in _NOT_OUTCOME_WORDS
                 and not any(o.start < m.end() and m.start() < o.end for o in known)]
+    barriers += [OutcomeMention("", o.text, o.start, o.end) for o in causes]
     outcomes = sorted(known + barriers, key=lambda o: o.start)
     sentence_ratios = find_ratios(text, s, e)
     p_values = find_p_values(text, s, e)
@@ -224,7 +234,13 @@ def _read_sentence(r: _Reading, s: int, e: int) -> None:
     for i, outcome in enumerate(outcomes):
         seg_start = outcome.start if i else s
         seg_end = outcomes[i + 1].start if i + 1 < len(outcomes) else e
-        segments.append((outcome, seg_start, seg_end, [c for c in counts if seg_start <= c.start < seg_end]))
+        units = [c for c in counts if seg_start <= c.start < seg_end]
+        if not i and units and units[0].start < outcome.start and _NEW_CLAUSE.search(
+                text, max(c.end for c in units if c.start < outcome.start), outcome.start):
+            # "X was similar, 10.5% (42/402) vs 10.6% (41/388), as was the severity of Y": the
+            # figures before the first outcome named belong to another clause's subject.
+            units = [c for c in units if c.start > outcome.start]
+        segments.append((outcome, seg_start, seg_end, units))
     inherited = None
     for outcome, seg_start, seg_end, units, anchors in split_listed_outcomes(text, segments):
         if not outcome.outcome or len(units) < 2 or len(units) > len(r.arms):

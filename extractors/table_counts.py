@@ -236,4 +236,13 @@ def read_table(table: Table, text: str, arms: Sequence[Arm], regex: ArmMatcher, 
                 mention = OutcomeMention(outcome.outcome, outcome.text, outcome.start, outcome.end, outcome.unit)
                 findings.append(Finding(mention, g_t, g_c, label.start, row[-1].end, p, op,
                                         f"effect.counts_table_{g_t.count.form}.v1", row_q + extra, label.start))
-    return findings
+    # Rows that name one outcome equally well but give other counts for one comparison (the
+    # same outcome at two time points, in two sections): none of them is known to be the one.
+    given: dict[tuple, set] = defaultdict(set)
+    for f in findings:
+        given[_key(f)].add((f.treat.events, f.treat.total, f.ctrl.events, f.ctrl.total))
+    return [f for f in findings if len(given[_key(f)]) == 1]
+
+
+def _key(f: Finding) -> tuple:
+    return f.outcome.outcome, f.outcome.unit, f.treat.arm, f.ctrl.arm

@@ -24,6 +24,7 @@ the a an of in on at to for with by and or rate rates incidence incidences numbe
 proportions percentage percentages occurrence frequency risk patients patient participants subjects
 women total overall any all having who were was with experienced experiencing reported
 after during within before from between among per than over under into via using based
+including includes such as
 """.split())
 #: Words too common to find an outcome by on their own ("disease", "effects").
 _VAGUE = frozenset("""
@@ -60,8 +61,11 @@ def outcome_phrases(outcome: str) -> list[str]:
 
 
 def matcher_for(outcome: str) -> OutcomeMatcher:
-    """An outcome vocabulary of one free-text outcome, reported under the id ``other``."""
-    return OutcomeMatcher([OutcomeTerms("other", tuple(outcome_phrases(outcome)))])
+    """An outcome vocabulary of one free-text outcome, reported under the id ``other``; an
+    abbreviation the description defines ("postoperative nausea and vomiting (PONV)") is one of
+    its words."""
+    abbreviations = tuple(re.findall(r"\(\s*([A-Z][A-Za-z0-9-]{1,9})\s*\)", outcome))
+    return OutcomeMatcher([OutcomeTerms("other", tuple(outcome_phrases(outcome)), abbreviations)])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -125,3 +125,17 @@ def test_a_negated_therapy_with_its_size_is_the_comparator():
 def test_one_size_for_every_arm(phrase):
     text = f"Women were randomized to PRP or no infusion {phrase}."
     assert [a.size for a in find_arms(text, "prp")] == [30, 30]
+
+
+def test_two_doses_of_one_drug_are_two_arms_and_a_dosed_hint_names_one():
+    text = "Patients were randomized to 30 µg YIC (n = 81), 60 µg YIC (n = 78) or placebo (n = 78)."
+    found = find_arms(text, hint=ArmsHint("60 µg of immune complexes (YIC)", "placebo"))
+    assert [(a.name, a.size, a.hinted) for a in found] == [
+        ("30 µg YIC", 81, None), ("60 µg YIC", 78, "intervention"), ("placebo", 78, "comparator")]
+
+
+def test_a_generic_active_word_names_the_arm_only_before_group():
+    text = "The study group received G-CSF. Outcomes were similar in both study groups and in the study."
+    arms = find_arms(text, "g_csf") + [Arm("placebo", "control", "placebo", keys=("placebo",))]
+    found = [text[m.start:m.end] for m in ArmMatcher(arms, text).mentions() if m.arm == 0]
+    assert found == ["study", "G-CSF"]
