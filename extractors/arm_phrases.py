@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.arm_words import CONTROL_RE, LABEL, STOP_WORDS, clean_name, control_kind, therapy_regex
-from extractors.numbers import INT, parse_int
+from extractors.numbers import INT, WORD_INT, parse_int
 from extractors.patterns import find_word, lowered
 
 
@@ -38,7 +38,7 @@ _GROUP_NOUN_RE = re.compile(rf"(?<=[\w+%)\]] )(?i:groups?|arms?)(?![\w])(?!\s{LA
 _NAME_WORD = re.compile(r"[\w+/\u00b5\u03bc%-]+(?:\.\w+)*")
 _SIZE_AFTER = re.compile(rf"\s*[\(\[,]?\s*(?:[nN]\s?=\s?(?P<n>{INT})|(?P<n2>{INT})\s+(?:women|patients|participants|couples|subjects))\s*[\)\]]?")
 _SIZE_BEFORE = re.compile(
-    rf"(?P<n>{INT})\s+(?:(?:women|patients|participants|couples|subjects|cases)\s+)?"
+    rf"(?P<n>{INT}|{WORD_INT})\s+(?:(?:women|patients|participants|couples|subjects|cases)\s+)?"
     r"(?:(?:were|was)\s+)?(?:(?:(?:randomi[sz]ed|allocated|assigned|included|enrolled)\s+)?(?:in|into|to)|received|"
     r"underwent|were\s+given|got)\s+(?:the\s+)?$"
 )
@@ -214,5 +214,7 @@ _EACH_SIZE = re.compile(
 
 def each_size(text: str) -> int | None:
     """The one size every arm has when the text says so: "(n = 30 each)", "40 women in each group"."""
+    if "each" not in text and "per " not in text:
+        return None
     sizes = {parse_int(m.group("n") or m.group("n2") or m.group("n3")) for m in _EACH_SIZE.finditer(text)}
     return sizes.pop() if len(sizes) == 1 else None

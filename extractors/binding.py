@@ -127,6 +127,30 @@ def order_by_mentions(units: list[Count], mentions: list[tuple[int, int, int]], 
     return assigned  # type: ignore[return-value]
 
 
+_OTHER_PAIR = re.compile(r"\([^()]*\b(?:vs\.?|versus)\s[^()]*\)", re.IGNORECASE)
+_THAN_GAP = re.compile(r"[^\d]*?\b(?:than|compared\s+(?:with|to)|versus|vs\.?)\s+(?:(?:in|with|for|among|the|those|women|patients)\s+){0,3}$",
+                       re.IGNORECASE)
+
+
+def order_across_than(units: list[Count], mentions: list[tuple[int, int, int]], text: str) -> list[int] | None:
+    """"In the atosiban group, the CPR (45.8% vs 28.3%) was higher than in the control group": two
+    figures between the arm named before them and the arm named after "than", in that order."""
+    if len(units) != 2:
+        return None
+    before = [m for m in mentions if m[2] <= units[0].start]
+    after = [m for m in mentions if m[1] >= units[-1].end]
+    if not before or not after or before[-1][0] == after[0][0]:
+        return None
+    # other outcomes' pairs said the same way ("IR (21.9% vs 12.8%) and CPR (45.8% vs 28.3%)") may stand between
+    gap = _OTHER_PAIR.sub("", _P_IN_GAP.sub("", text[units[-1].end:after[0][1]]))
+    if len(gap) > 120 or not _THAN_GAP.fullmatch(gap):
+        return None
+    lead = _OTHER_PAIR.sub("", _P_IN_GAP.sub("", text[before[-1][2]:units[0].start]))
+    if len(lead) > 160 or _GAP_DIGIT.search(lead) or re.search(r"\b(?:than|compared|versus|vs)\b", lead, re.I):
+        return None
+    return [before[-1][0], after[0][0]]
+
+
 def resolve(count: Count, arm: Arm, outcome: OutcomeMention) -> tuple[int | None, int | None, str]:
     """Events and total of ``count`` for ``arm``: as printed, or proved by a percentage's rounding."""
     if count.events is not None and count.total is not None:

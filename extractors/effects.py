@@ -50,7 +50,13 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from extractors.arms import Arm, ArmMatcher, ArmsHint, comparisons, find_arms
-from extractors.binding import assign_without_mentions, order_by_mentions, resolve, split_listed_outcomes
+from extractors.binding import (
+    assign_without_mentions,
+    order_across_than,
+    order_by_mentions,
+    resolve,
+    split_listed_outcomes,
+)
 from extractors.effect_rows import (  # noqa: F401  (preferred_effects is part of this module's API)
     COMPUTED_MEASURE,
     RULE_RATIO,
@@ -270,6 +276,8 @@ def _bind_segment(r: _Reading, s, outcome, units, seg_start, seg_end, mentions, 
     else:
         order = order_by_mentions(units, seg_mentions, text, arms) if seg_mentions else None
     binding = "named"
+    if order is None and anchors is None:
+        order = order_across_than(units, mentions, text)
     if order is None and not seg_mentions and anchors is None:
         outside = [m for m in mentions if not (seg_start <= m[1] < seg_end)]
         if inherited is not None and len(inherited) == len(units):

@@ -80,3 +80,11 @@ def test_names_set_apart_only_by_a_group_size_are_named_together():
     text = "rates (38.6% vs 18.2%, p=0.03) were higher in the G-CSF group (n = 44) than in the placebo group"
     units = find_counts(text)
     assert order_by_mentions(units, _mentions(text), text, ARMS) == [0, 1]
+
+
+def test_figures_between_an_arm_and_than_the_other_arm():
+    from extractors.binding import order_across_than
+    text = "In the G-CSF group, the CPR (45.0% vs 28.3%) was higher than in the placebo group"
+    assert order_across_than(find_counts(text), _mentions(text), text) == [0, 1]
+    text = "the G-CSF group and the CPR (45.0% vs 28.3%) in the placebo group"
+    assert order_across_than(find_counts(text), _mentions(text), text) is None
