@@ -108,8 +108,10 @@ def find_arms(text: str, therapy: str | None = None, hint: ArmsHint | None = Non
                 candidates.append(Candidate(text[start:m.end()], start, role="control",
                                              control_kind="no_treatment"))
                 continue
-            candidates.append(Candidate(m.group(0), m.start(), therapy=owner.get(m.group(0).lower()),
-                                         role="treatment"))
+            # "G-CSF 300 µg": the dose is part of the arm's name when trials compare doses
+            dose = _DOSE_AFTER.match(text, m.end())
+            name = text[m.start():dose.end()] if dose else m.group(0)
+            candidates.append(Candidate(name, m.start(), therapy=owner.get(m.group(0).lower()), role="treatment"))
     for m in control_matches(low):
         kind = m.lastgroup
         phrase = text[m.start():m.end()]
@@ -347,9 +349,13 @@ class ArmMatcher:
         self.low = lowered(text)
         entries: dict[str, int] = {}
         pairs = comparisons(arms)
+        owners: dict[str, set[int]] = {}
         for i, arm in enumerate(arms):
             for key in arm.keys:
-                entries.setdefault(key.replace("-", " "), i)
+                owners.setdefault(key.replace("-", " "), set()).add(i)
+        for key, held in owners.items():
+            if len(held) == 1:  # "g-csf" of both "G-CSF 100 µg" and "G-CSF 300 µg" names neither
+                entries[key] = next(iter(held))
         if pairs:
             control = pairs[0][1]
             for t in {t for t, _ in pairs}:
@@ -376,6 +382,9 @@ class ArmMatcher:
 
 
 _DOSE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?(mg|g|\u00b5g|\u03bcg|mcg|iu|IU|units?|ml|mL|mg/kg|g/kg)(?![\w/])")
+
+
+_DOSE_AFTER = re.compile(r"\s?(?=\d)" + _DOSE.pattern.replace("(?<![\\w.])", ""))
 
 
 def _doses(*names: str) -> frozenset[tuple[str, str]]:

@@ -74,7 +74,7 @@ from extractors.sentences import split_sentences as _sentences
 from extractors.table_counts import find_tables, read_table
 
 #: Stored with every effect; raise it when extraction rules change what an abstract yields.
-EXTRACTOR_VERSION = "effects.v1"
+EXTRACTOR_VERSION = "effects.v2"
 
 _DIGIT = re.compile(r"\d")
 RULE_COMPUTED = "effect.computed_{measure}.v1"

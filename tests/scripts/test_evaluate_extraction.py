@@ -46,10 +46,13 @@ def test_counts_against_llm_meta_analysis(shared_data, capsys):
     with capsys.disabled():
         print("\n".join(eval_counts.report(shared_data)))
     tallies = eval_counts.evaluate(shared_data)
-    for half in ("development", "heldout"):
+    # Floors where the extractor stands (docs/extraction.md), far under the recall bar of
+    # 0.85: 45 of the 74 gold tuples are not printed as counts in the article at all.
+    for half, wrong in (("development", 1), ("heldout", 0)):
         t = tallies[half]
-        assert t.correct / max(1, t.asserted) >= 0.5
-    assert tallies["all"].hits >= 4
+        assert t.asserted - t.correct <= wrong, half
+    assert tallies["development"].hits >= 6 and tallies["heldout"].hits >= 7
+    assert tallies["all"].printed_hits / tallies["all"].printed >= 0.4
 
 
 def test_evidence_spans_and_direction(shared_data, capsys):
