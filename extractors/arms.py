@@ -249,17 +249,17 @@ def _generic_control(cand: Candidate) -> bool:
 
 
 def _place_generic_control(arms: list[Candidate], cand: Candidate, text: str) -> None:
-    """"The control group" when a trial has two comparators (saline and no infusion): the one
+    """"The control group" when the text names two comparators (saline and no infusion): the one
     named in the same sentence ("women who had no infusion formed the control group"), else the
-    untreated one (a placebo arm is called by its name), else an arm of its own."""
+    one untreated arm (a placebo arm is called by its name), else the one with a randomized size
+    ("placebo (n = 50) ... the placebo consisted of normal saline"), else the first named."""
     controls = [a for a in arms if a.role == "control" and a.control_kind != "control"]
     near = [a for a in controls if not re.search(r"[.;]\s", text[min(a.start, cand.start):max(a.start, cand.start)])]
     untreated = [a for a in controls if a.control_kind in ("no_treatment", "standard_care")]
+    sized = [a for a in controls if a.size is not None]
     target = near[-1] if len(near) >= 1 and len({a.control_kind for a in near}) == 1 else \
-        untreated[0] if len(untreated) == 1 else None
-    if target is None:
-        # no comparator it is known to be: one generic control arm, however often it is named
-        target = next((a for a in arms if a.role == "control" and a.control_kind == "control"), None)
+        untreated[0] if len(untreated) == 1 else sized[0] if len(sized) == 1 else \
+        next((a for a in arms if a.role == "control"), None)
     if target is None:
         arms.append(cand)
         return
@@ -374,7 +374,7 @@ class ArmMatcher:
                 if self.low.startswith(" control", stop) and self.text[stop] == "-":
                     continue  # "placebo-controlled" describes the trial
                 if TREATMENT_WORDS.match(key) and not _GROUP_AFTER.match(self.low, stop):
-                    continue  # "study" names the arm only as "the study group", never "both study groups"
+                    continue  # "study" names the arm as "the study group", never "both study groups"
                 if any(m.start < stop and pos < m.end for m in taken):
                     continue
                 taken.append(ArmMention(arm, pos, stop))
@@ -408,7 +408,8 @@ def _hinted_dose(arms: list[Candidate], hint: ArmsHint) -> None:
 
 
 #: What must follow a generic active name ("study", "intervention") for it to name the arm.
-_GROUP_AFTER = re.compile(r" (?:group|arm|patients|women|participants)\b(?!s)")
+_GROUP_AFTER = re.compile(r" (?:group|arm|patients|women|participants)\b(?!s)"
+                          r"| (?:and|or|vs\.?|versus) (?:the )?(?:[\w-]+ ){1,2}(?:groups?|arms?)\b")  # "study and control groups"
 
 
 def comparisons(arms: Sequence[Arm], every_control: bool = False) -> list[tuple[int, int]]:

@@ -103,7 +103,10 @@ def order_by_mentions(units: list[Count], mentions: list[tuple[int, int, int]], 
     # in the progesterone group" names the arm right after the figure.
     afters = [[m for m in mentions if m[1] >= unit.end and _AFTER_GAP.fullmatch(text, unit.end, m[1])]
               for unit in units]
-    befores = [[m for m in mentions if m[2] <= unit.start and _BEFORE_GAP.fullmatch(text, m[2], unit.start)]
+    # "... less likely to carry gametocytes than those receiving CQ/SP (30/378 vs 42/86)": the arm
+    # after "than" is the second figure's, never the first's.
+    befores = [[m for m in mentions if m[2] <= unit.start and _BEFORE_GAP.fullmatch(text, m[2], unit.start)
+                and not _OBJECT_OF_COMPARISON.search(text, max(0, m[1] - 50), m[1])]
                for unit in units]
     # "51.6% (32/62) after hCG, 44.9% (22/49) after saline and 26% (13/50) in controls": when every
     # figure has its own name after it, the sentence names after its figures, and "hCG" does not
@@ -127,6 +130,8 @@ def order_by_mentions(units: list[Count], mentions: list[tuple[int, int, int]], 
     return assigned  # type: ignore[return-value]
 
 
+_OBJECT_OF_COMPARISON = re.compile(r"\b(?:than|compared\s+(?:with|to)|versus|vs\.?|relative\s+to)\s+(?:[\w-]+\s+){0,3}$",
+                                   re.IGNORECASE)
 _OTHER_PAIR = re.compile(r"\([^()]*\b(?:vs\.?|versus)\s[^()]*\)", re.IGNORECASE)
 _THAN_GAP = re.compile(r"[^\d]*?\b(?:than|compared\s+(?:with|to)|versus|vs\.?)\s+(?:(?:in|with|for|among|the|those|women|patients)\s+){0,3}$",
                        re.IGNORECASE)

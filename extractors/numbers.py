@@ -258,7 +258,9 @@ UNIT_NOUNS = {
 }
 _UNIT = r"(?:\s+(?P<unit>(?i:women|woman|patients?|participants?|couples|subjects|cases|cycles?|transfers?|embryos?|blastocysts?|pregnancies|pregnancy|infants|babies|neonates)|ETs)\b)?"
 _PCT_NUM = r"(?:\d+(?:\.\d+)?|\.\d+)"
-_FRACTION = rf"(?<!/)(?P<e>{INT})\s?/\s?(?P<n>{INT})(?!\s?/\s?\d)"
+#: Not a dose: "budesonide/formoterol 320/9 µg".
+_NOT_DOSE = r"(?!\s?(?:\u00b5g|\u03bcg|mcg|mg|g|IU|iu|ml|mL)\b)"
+_FRACTION = rf"(?<!/)(?P<e>{INT})\s?/\s?(?P<n>{INT})(?!\s?/\s?\d){_NOT_DOSE}"
 #: Counts written as words ("four of 313", "Forty-two women (35.0%)"), zero to ninety-nine: style
 #: guides spell out a number that opens a sentence.
 WORD_NUMBERS = {w: i for i, w in enumerate(

@@ -139,3 +139,16 @@ def test_a_generic_active_word_names_the_arm_only_before_group():
     arms = find_arms(text, "g_csf") + [Arm("placebo", "control", "placebo", keys=("placebo",))]
     found = [text[m.start:m.end] for m in ArmMatcher(arms, text).mentions() if m.arm == 0]
     assert found == ["study", "G-CSF"]
+
+
+def test_generic_active_word_coordinated_with_the_other_group():
+    arms = [Arm("intervention", "treatment", keys=("intervention",)), Arm("control", "control", "control", keys=("control",))]
+    text = "16.2% and 14.2% in the intervention and control groups, respectively"
+    assert [(m.arm, text[m.start:m.end]) for m in ArmMatcher(arms, text).mentions()] == [(0, "intervention"), (1, "control")]
+
+
+def test_the_control_group_is_the_randomized_comparator_not_a_description_of_it():
+    text = ("Women were randomized to G-CSF (n = 50) or placebo (n = 50); the placebo consisted of normal saline. "
+            "The CPR was higher in the G-CSF group than in the control group.")
+    placebo = next(a for a in find_arms(text, "g_csf") if a.control_kind == "placebo")
+    assert "control" in placebo.keys

@@ -88,3 +88,9 @@ def test_figures_between_an_arm_and_than_the_other_arm():
     assert order_across_than(find_counts(text), _mentions(text), text) == [0, 1]
     text = "the G-CSF group and the CPR (45.0% vs 28.3%) in the placebo group"
     assert order_across_than(find_counts(text), _mentions(text), text) is None
+
+
+def test_the_arm_after_than_never_takes_the_first_figure():
+    text = ("women given placebo were less likely to conceive within the first four weeks of the study than those "
+            "receiving G-CSF (21/60 vs 12/50)")
+    assert order_by_mentions(find_counts(text), _mentions(text), text, ARMS) is None

@@ -121,3 +121,7 @@ def test_group_size_and_rate_in_one_bracket():
 def test_counts_written_as_words(words, value):
     [c] = find_counts(f"{words} women (35.0%) conceived")
     assert (c.events, c.percent) == (value, 35.0)
+
+
+def test_a_dose_written_as_a_fraction_is_not_a_count():
+    assert find_counts("budesonide/formoterol 320/9 µg or 160/9 mg") == []
