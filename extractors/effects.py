@@ -100,6 +100,8 @@ _POOLED_RE = re.compile(r"\b(?:pooled|meta-?analys[ie]s|(?:\d+|two|three|four|fi
 _META_TITLE = re.compile(r"meta-?analys|systematic\s+review|pooled\s+analysis", re.IGNORECASE)
 #: Runs of spaces that only a flattened table leaves (PubMed abstracts have none).
 _TABLE_LIKE = re.compile(r" {3,}\S+ {3,}\S+ {3,}")
+#: Figures after these words are shares of some whole ("accounted for 25/53 of discontinuations").
+_SHARE_OF = re.compile(r"\baccount(?:ed|ing|s)?\s+for\b", re.IGNORECASE)
 #: Words that make the outcome named after them a cause ("stopped because of side effects").
 _CAUSE_BEFORE = re.compile(r"\b(?:because\s+of|due\s+to|owing\s+to|secondary\s+to)\s+(?:the\s+|an?\s+|any\s+)?$",
                            re.IGNORECASE)
@@ -219,6 +221,9 @@ def _read_sentence(r: _Reading, s: int, e: int) -> None:
     masked = [(x.start, x.end) for x in sentence_ratios] + [(p.start, p.end) for p in p_values]
     masked += [(m.start(), m.end()) for m in _INTERVAL_RE.finditer(text, s, e)]
     masked += [(m.start(), m.end()) for m in _DIFFERENCE_RE.finditer(text, s, e)]
+    # "adverse events accounted for 25/53 (47.2%) of discontinuations": shares of a whole, not rates
+    masked += [(m.end(), text.find(";", m.end(), e) if ";" in text[m.end():e] else e)
+               for m in _SHARE_OF.finditer(text, s, e)]
     counts = [c for c in find_counts(text, s, e) if not _overlaps(c.start, c.end, masked)
               and not _BASELINE.search(text, max(s, c.start - 12), c.start)]
     qualifiers: tuple[str, ...] = ()
