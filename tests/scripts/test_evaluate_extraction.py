@@ -47,10 +47,11 @@ def test_counts_against_llm_meta_analysis(shared_data, capsys):
         print("\n".join(eval_counts.report(shared_data)))
     tallies = eval_counts.evaluate(shared_data)
     # Floors where the extractor stands (docs/extraction.md), far under the recall bar of
-    # 0.85: 45 of the 74 gold tuples are not printed as counts in the article at all.
-    for half, wrong in (("development", 1), ("heldout", 0)):
+    # 0.85: 47 of the 74 gold tuples are not printed as counts in the article at all.
+    for half in ("development", "heldout"):
         t = tallies[half]
-        assert t.asserted - t.correct <= wrong, half
+        assert t.asserted == t.correct, half  # no wrong tuple
+    assert tallies["all"].correct / tallies["all"].asserted >= 0.95  # the bar
     assert tallies["development"].hits >= 6 and tallies["heldout"].hits >= 7
     assert tallies["all"].printed_hits / tallies["all"].printed >= 0.4
 
