@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.arm_words import CONTROL_RE, LABEL, STOP_WORDS, clean_name, control_kind, therapy_regex
-from extractors.numbers import INT, parse_int
+from extractors.numbers import INT, WORD_INT, parse_int
 from extractors.patterns import find_word, lowered
 
 
@@ -28,6 +28,7 @@ class Candidate:
     keys: set[str] = field(default_factory=set)
     order: int | None = None  # where the trial lists this arm (allocation or "(n = k)")
     definition: str = ""      # what a lettered group received ("group A received G-CSF")
+    hinted: str | None = None  # "intervention" / "comparator" when an ArmsHint's words name it
 
 
 _LETTER_RE = re.compile(rf"(?P<letter>(?i:group|arm))\s(?P<label>{LABEL})")
@@ -37,7 +38,7 @@ _GROUP_NOUN_RE = re.compile(rf"(?<=[\w+%)\]] )(?i:groups?|arms?)(?![\w])(?!\s{LA
 _NAME_WORD = re.compile(r"[\w+/\u00b5\u03bc%-]+(?:\.\w+)*")
 _SIZE_AFTER = re.compile(rf"\s*[\(\[,]?\s*(?:[nN]\s?=\s?(?P<n>{INT})|(?P<n2>{INT})\s+(?:women|patients|participants|couples|subjects))\s*[\)\]]?")
 _SIZE_BEFORE = re.compile(
-    rf"(?P<n>{INT})\s+(?:(?:women|patients|participants|couples|subjects|cases)\s+)?"
+    rf"(?P<n>{INT}|{WORD_INT})\s+(?:(?:women|patients|participants|couples|subjects|cases)\s+)?"
     r"(?:(?:were|was)\s+)?(?:(?:(?:randomi[sz]ed|allocated|assigned|included|enrolled)\s+)?(?:in|into|to)|received|"
     r"underwent|were\s+given|got)\s+(?:the\s+)?$"
 )
@@ -192,6 +193,28 @@ def size_before(text: str, low: str, arm: Candidate) -> int | None:
     for key in arm.keys:
         for pos in find_word(low, key.replace("-", " ")):
             before = _SIZE_BEFORE.search(text, max(0, pos - 70), pos)
-            if before:
+            if before and not (_VERB_BEFORE_SIZE.search(text, max(0, before.start() - 40), before.start())
+                               and not _SECOND_SIZE.match(text, pos, min(len(text), pos + 100))):
                 return parse_int(before.group("n"))
     return None
+
+
+#: "We randomized 117 women to A or B": a number after the verb is everyone randomized, not A's size.
+_VERB_BEFORE_SIZE = re.compile(r"(?i:randomi[sz]ed|randomly\s+(?:allocated|assigned|divided)|allocated|assigned|"
+                               r"divided|included|enrolled|recruited)\s+(?:a\s+total\s+of\s+)?$")
+#: "... randomized 88 women to LMWH and 87 to no LMWH": then the first number is LMWH's after all.
+_SECOND_SIZE = re.compile(rf"[^.;]{{0,80}}?\band\s+{INT}\s+(?:\w+\s+)?(?:to|into|in|received)\b")
+
+
+_EACH_SIZE = re.compile(
+    rf"[nN]\s?=\s?(?P<n>{INT})\s+(?:each|in\s+each\s+(?:group|arm)|per\s+(?:group|arm))\b"
+    rf"|(?P<n2>{INT})\s+(?:(?:women|patients|participants|couples|subjects)\s+)?(?:in\s+each|per)\s+(?:\w+\s+)?(?:group|arm)\b"
+    rf"|(?P<n3>{INT})\s+(?:women|patients|participants|couples|subjects)\s+each\b")
+
+
+def each_size(text: str) -> int | None:
+    """The one size every arm has when the text says so: "(n = 30 each)", "40 women in each group"."""
+    if "each" not in text and "per " not in text:
+        return None
+    sizes = {parse_int(m.group("n") or m.group("n2") or m.group("n3")) for m in _EACH_SIZE.finditer(text)}
+    return sizes.pop() if len(sizes) == 1 else None

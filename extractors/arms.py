@@ -22,13 +22,8 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from extractors.arm_phrases import (
-    Candidate,
-    allocation_phrases,
-    group_phrases,
-    size_before,
-    sized_phrases,
-)
+from extractors.arm_merge import DOSE_AFTER, doses, merge_candidates
+from extractors.arm_phrases import Candidate, allocation_phrases, group_phrases, sized_phrases
 from extractors.arm_words import (
     PREFERRED_CONTROL,
     TREATMENT_WORDS,
@@ -36,7 +31,6 @@ from extractors.arm_words import (
     control_matches,
     hint_keys,
     hint_letters,
-    terms_in,
     therapy_regex,
 )
 from extractors.patterns import find_word, lowered
@@ -59,6 +53,7 @@ class Arm:
     keys: tuple[str, ...] = ()
     therapy: str | None = None
     order: int = -1
+    hinted: str | None = None  # "intervention" or "comparator" when an ArmsHint's words name it
 
 @dataclass(frozen=True, slots=True)
 class ArmMention:
@@ -74,6 +69,10 @@ class ArmsHint:
 
     intervention: str
     comparator: str
+
+
+#: What joins two names of one comparator: "saline placebo", "saline as (a) placebo", "placebo (saline)".
+_SAME_COMPARATOR = re.compile(r"\s?|\s+as\s+(?:an?\s+)?|\s*[(\[]\s*")
 
 
 def find_arms(text: str, therapy: str | None = None, hint: ArmsHint | None = None) -> list[Arm]:
@@ -102,8 +101,10 @@ def find_arms(text: str, therapy: str | None = None, hint: ArmsHint | None = Non
                 candidates.append(Candidate(text[start:m.end()], start, role="control",
                                              control_kind="no_treatment"))
                 continue
-            candidates.append(Candidate(m.group(0), m.start(), therapy=owner.get(m.group(0).lower()),
-                                         role="treatment"))
+            # "G-CSF 300 µg": the dose is part of the arm's name when trials compare doses
+            dose = DOSE_AFTER.match(text, m.end())
+            name = text[m.start():dose.end()] if dose else m.group(0)
+            candidates.append(Candidate(name, m.start(), therapy=owner.get(m.group(0).lower()), role="treatment"))
     for m in control_matches(low):
         kind = m.lastgroup
         phrase = text[m.start():m.end()]
@@ -116,17 +117,22 @@ def find_arms(text: str, therapy: str | None = None, hint: ArmsHint | None = Non
                 and not re.search(r"(?:with|versus|vs\.?|than|to)\s+(?:the\s+)?$", text[max(0, m.start() - 12):m.start()]):
             continue  # "control of bleeding", "controlled": not an arm
         previous = candidates[-1] if candidates else None
-        if previous is not None and previous.role == "control" and previous.start + len(previous.name) + 1 >= m.start() \
-                and previous.start < m.start():
-            # "saline placebo": one comparator named twice over; the more specific kind names it
-            previous.name = text[previous.start:m.end()]
+        if previous is not None and previous.role == "control" and previous.start < m.start() \
+                and _SAME_COMPARATOR.fullmatch(text, previous.start + len(previous.name), m.start()):
+            # "saline placebo", "normal saline as placebo", "placebo (saline)": one comparator
+            # named twice over; the more specific kind names it
+            previous.name = text[previous.start:m.end()] + (")" if text[m.end():m.end() + 1] in ")]" and
+                                                            "(" in text[previous.start:m.end()] else "")
             if PREFERRED_CONTROL[kind] < PREFERRED_CONTROL.get(previous.control_kind or "control", 9):
                 previous.control_kind = kind
             continue
         candidates.append(Candidate(phrase, m.start(), role="control", control_kind=kind))
     if hint is not None:
         _apply_hint(candidates, text, hint)
-    return _merge(candidates, text)
+    hint_doses = (doses(hint.intervention), doses(hint.comparator)) if hint is not None else None
+    arms = merge_candidates(candidates, text, hint_doses)
+    return [Arm(a.name, a.role, a.control_kind, a.size, a.start, tuple(sorted(a.keys)), a.therapy,
+                a.order if a.order is not None else a.start, a.hinted) for a in arms]
 
 
 def _apply_hint(candidates: list[Candidate], text: str, hint: ArmsHint) -> None:
@@ -143,9 +149,9 @@ def _apply_hint(candidates: list[Candidate], text: str, hint: ArmsHint) -> None:
         if cand.letter:
             cand.keys |= words & (treat_keys if t > c else ctrl_keys if c > t else set())
         if t > c:
-            cand.role, cand.control_kind = "treatment", None
+            cand.role, cand.control_kind, cand.hinted = "treatment", None, "intervention"
         elif c > t:
-            cand.role = "control"
+            cand.role, cand.hinted = "control", "comparator"
             cand.control_kind = cand.control_kind or control_kind(hint.comparator) or "control"
         else:
             cand.role = None
@@ -155,99 +161,11 @@ def _apply_hint(candidates: list[Candidate], text: str, hint: ArmsHint) -> None:
         for key in sorted(keys):
             pos = next(find_word(low, key.replace("-", " ")), None)
             if pos is not None:
-                cand = Candidate(text[pos:pos + len(key)], pos, role=role)
+                cand = Candidate(text[pos:pos + len(key)], pos, role=role,
+                                 hinted="intervention" if role == "treatment" else "comparator")
                 if role == "control":
                     cand.control_kind = control_kind(hint.comparator) or "control"
                 candidates.append(cand)
-
-
-def _role(cand: Candidate) -> None:
-    if cand.role:
-        return
-    kind = control_kind(cand.name)
-    if kind:
-        cand.role, cand.control_kind = "control", kind
-        return
-    regex, owner = therapy_regex(None)
-    hit = regex.search(cand.name) if regex is not None else None
-    if hit:
-        cand.role, cand.therapy = "treatment", owner.get(hit.group(0).lower())
-        cand.keys |= terms_in(cand.name, cand.therapy)
-    elif TREATMENT_WORDS.match(cand.name):
-        cand.role = "treatment"
-
-
-def _merge(candidates: list[Candidate], text: str) -> list[Arm]:
-    """Fold the candidate phrases into arms: one per control kind, one per active identity."""
-    for cand in candidates:
-        _role(cand)
-        cand.keys.add(cand.name.lower())
-    candidates = [c for c in candidates if c.role in ("treatment", "control")]
-    candidates.sort(key=lambda c: c.start)
-    arms: list[Candidate] = []
-    for cand in candidates:
-        target = _same_arm(arms, cand)
-        if target is None:
-            arms.append(cand)
-            continue
-        target.keys |= cand.keys
-        if target.size is None:
-            target.size = cand.size
-        if target.therapy is None:
-            target.therapy = cand.therapy
-        if target.order is None:
-            target.order = cand.order
-    # Generic active names ("intervention group", "study group") join the one active arm.
-    active = [a for a in arms if a.role == "treatment"]
-    generic = [a for a in active if TREATMENT_WORDS.match(a.name)]
-    specific = [a for a in active if not TREATMENT_WORDS.match(a.name)]
-    if generic and len({a.therapy or a.name.lower() for a in specific}) <= 1 and specific:
-        for g in generic:
-            specific[0].keys |= g.keys
-            specific[0].size = specific[0].size or g.size
-            specific[0].order = specific[0].order if specific[0].order is not None else g.order
-            arms.remove(g)
-    low = lowered(text)
-    for a in arms:
-        if a.size is None:
-            a.size = size_before(text, low, a)
-    return [Arm(a.name, a.role, a.control_kind, a.size, a.start, tuple(sorted(a.keys)), a.therapy,
-                a.order if a.order is not None else a.start) for a in arms]
-
-
-def _same_arm(arms: list[Candidate], cand: Candidate) -> Candidate | None:
-    for arm in arms:
-        if arm.role != cand.role:
-            continue
-        if cand.letter or arm.letter:
-            if cand.letter and cand.letter == arm.letter:
-                return arm
-            if cand.letter and arm.letter is None and arm.name.lower() in cand.keys:
-                arm.letter = cand.letter
-                arm.keys |= cand.keys
-                return arm
-            if cand.letter is None and arm.letter and (
-                    cand.name.lower() in arm.keys
-                    or (arm.role == "control" and cand.control_kind == arm.control_kind)
-                    or (arm.role == "treatment" and cand.therapy and cand.therapy == arm.therapy)):
-                return arm
-            continue
-        if arm.role == "control":
-            a, c = arm.name.lower(), cand.name.lower()
-            if arm.control_kind == cand.control_kind or "control" in (arm.control_kind, cand.control_kind) \
-                    or a in c or c in a:
-                if PREFERRED_CONTROL.get(cand.control_kind or "control", 9) < PREFERRED_CONTROL.get(
-                        arm.control_kind or "control", 9):
-                    arm.control_kind = cand.control_kind
-                return arm
-            continue
-        if arm.therapy and arm.therapy == cand.therapy:
-            return arm
-        if cand.name.lower() in arm.keys or any(k in cand.name.lower().split() for k in arm.keys):
-            return arm
-        if arm.therapy is None and cand.therapy is None:
-            return arm
-    return None
 
 
 class ArmMatcher:
@@ -262,9 +180,13 @@ class ArmMatcher:
         self.low = lowered(text)
         entries: dict[str, int] = {}
         pairs = comparisons(arms)
+        owners: dict[str, set[int]] = {}
         for i, arm in enumerate(arms):
             for key in arm.keys:
-                entries.setdefault(key.replace("-", " "), i)
+                owners.setdefault(key.replace("-", " "), set()).add(i)
+        for key, held in owners.items():
+            if len(held) == 1:  # "g-csf" of both "G-CSF 100 µg" and "G-CSF 300 µg" names neither
+                entries[key] = next(iter(held))
         if pairs:
             control = pairs[0][1]
             for t in {t for t, _ in pairs}:
@@ -282,24 +204,41 @@ class ArmMatcher:
                 stop = pos + len(key)
                 if self.low.startswith(" control", stop) and self.text[stop] == "-":
                     continue  # "placebo-controlled" describes the trial
+                if TREATMENT_WORDS.match(key) and not _GROUP_AFTER.match(self.low, stop):
+                    continue  # "study" names the arm as "the study group", never "both study groups"
                 if any(m.start < stop and pos < m.end for m in taken):
                     continue
                 taken.append(ArmMention(arm, pos, stop))
         return sorted(taken, key=lambda m: m.start)
 
 
-def comparisons(arms: Sequence[Arm]) -> list[tuple[int, int]]:
-    """``(treatment index, control index)`` pairs: each active arm against the preferred control.
+#: What must follow a generic active name ("study", "intervention") for it to name the arm.
+_GROUP_AFTER = re.compile(r" (?:group|arm|patients|women|participants)\b(?!s)"
+                          r"| (?:and|or|vs\.?|versus) (?:the )?(?:[\w-]+ ){1,2}(?:groups?|arms?)\b")  # "study and control groups"
+
+
+def comparisons(arms: Sequence[Arm], every_control: bool = False) -> list[tuple[int, int]]:
+    """``(treatment index, control index)`` pairs: each active arm against the preferred control,
+    or with ``every_control`` against each control, the preferred one first.
+
+    When an :class:`ArmsHint` named both an intervention and a comparator arm, only their
+    comparisons are made: the caller said which comparison it asks about.
 
     Examples
     --------
     >>> arms = [Arm("G-CSF", "treatment"), Arm("no treatment", "control", "no_treatment"),
     ...         Arm("placebo", "control", "placebo"), Arm("hCG", "treatment")]
-    >>> comparisons(arms)
-    [(0, 2), (3, 2)]
+    >>> comparisons(arms), comparisons(arms, every_control=True)
+    ([(0, 2), (3, 2)], [(0, 2), (3, 2), (0, 1), (3, 1)])
     """
     controls = [i for i, a in enumerate(arms) if a.role == "control"]
+    treatments = [i for i, a in enumerate(arms) if a.role == "treatment"]
+    hinted_t = [i for i in treatments if arms[i].hinted == "intervention"]
+    hinted_c = [i for i in controls if arms[i].hinted == "comparator"]
+    if hinted_t and hinted_c:
+        treatments, controls = hinted_t, hinted_c
     if not controls:
         return []
-    best = min(controls, key=lambda i: (PREFERRED_CONTROL.get(arms[i].control_kind or "control", 9), i))
-    return [(i, best) for i, a in enumerate(arms) if a.role == "treatment"]
+    ranked = sorted(controls, key=lambda i: (PREFERRED_CONTROL.get(arms[i].control_kind or "control", 9), i))
+    chosen = ranked if every_control else ranked[:1]
+    return [(t, c) for c in chosen for t in treatments]

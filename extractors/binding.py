@@ -33,12 +33,13 @@ _LIST_GAP = re.compile(r"\s*(?:,|and|or|&)?\s*(?:,|and|or)?\s*(?:the\s+)?")
 #: Between the two figures of one outcome in a list of pairs ("48.0% vs 30.0%").
 _PAIR_GAP = re.compile(r"[\s)\]]*(?:vs\.?|versus|v\.?|compared\s+(?:with|to))[\s(\[]*", re.IGNORECASE)
 _GAP_DIGIT = re.compile(r"\d")
-_P_IN_GAP = re.compile(r"[Pp]\s*(?:[<>=\u2264\u2265]|<=|>=)\s*0?\.\d+")
+_P_IN_GAP = re.compile(r"[Pp]\s*(?:[<>=\u2264\u2265]|<=|>=)\s*0?\.\d+|[(\[]\s*[nN]\s?=\s?\d+\s*[)\]]")
 RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 
 
 def _close(text: str, spans: list[tuple[int, int]], limit: int) -> bool:
-    """Consecutive spans separated by at most ``limit`` characters holding no figure but a p-value."""
+    """Consecutive spans separated by at most ``limit`` characters holding no figure but a p-value
+    or a group size ("the G-CSF group (n = 44) than controls")."""
     for (_, end), (start, _) in zip(spans, spans[1:]):
         gap = _P_IN_GAP.sub("", text[end:start])
         if len(gap) > limit or _GAP_DIGIT.search(gap):
@@ -98,9 +99,23 @@ def order_by_mentions(units: list[Count], mentions: list[tuple[int, int, int]], 
     # "the control group: 10/71". A name further off, or across "than"/"compared with", is not
     # taken: that is where readers (and rules) swap arms.
     assigned: list[int | None] = [None] * k
+    # Every mention counts here, not only the first of a run: "in both study groups -- 10.5% (42/402)
+    # in the progesterone group" names the arm right after the figure.
+    afters = [[m for m in mentions if m[1] >= unit.end and _AFTER_GAP.fullmatch(text, unit.end, m[1])]
+              for unit in units]
+    # "... less likely to carry gametocytes than those receiving CQ/SP (30/378 vs 42/86)": the arm
+    # after "than" is the second figure's, never the first's.
+    befores = [[m for m in mentions if m[2] <= unit.start and _BEFORE_GAP.fullmatch(text, m[2], unit.start)
+                and not _OBJECT_OF_COMPARISON.search(text, max(0, m[1] - 50), m[1])]
+               for unit in units]
+    # "51.6% (32/62) after hCG, 44.9% (22/49) after saline and 26% (13/50) in controls": when every
+    # figure has its own name after it, the sentence names after its figures, and "hCG" does not
+    # also stand before the next one.
+    for side, pick in ((afters, 0), (befores, -1)):
+        if all(side) and len({names[pick][0] for names in side}) == k:
+            return [names[pick][0] for names in side]
     for i, unit in enumerate(units):
-        after = [m for m in distinct if m[1] >= unit.end and _AFTER_GAP.fullmatch(text, unit.end, m[1])]
-        before = [m for m in distinct if m[2] <= unit.start and _BEFORE_GAP.fullmatch(text, m[2], unit.start)]
+        after, before = afters[i], befores[i]
         # the nearer name wins when one stands on each side
         if after and (not before or after[0][1] - unit.end <= unit.start - before[-1][2]):
             assigned[i] = after[0][0]
@@ -113,6 +128,32 @@ def order_by_mentions(units: list[Count], mentions: list[tuple[int, int, int]], 
     if None in assigned or len(set(assigned)) != k:
         return None
     return assigned  # type: ignore[return-value]
+
+
+_OBJECT_OF_COMPARISON = re.compile(r"\b(?:than|compared\s+(?:with|to)|versus|vs\.?|relative\s+to)\s+(?:[\w-]+\s+){0,3}$",
+                                   re.IGNORECASE)
+_OTHER_PAIR = re.compile(r"\([^()]*\b(?:vs\.?|versus)\s[^()]*\)", re.IGNORECASE)
+_THAN_GAP = re.compile(r"[^\d]*?\b(?:than|compared\s+(?:with|to)|versus|vs\.?)\s+(?:(?:in|with|for|among|the|those|women|patients)\s+){0,3}$",
+                       re.IGNORECASE)
+
+
+def order_across_than(units: list[Count], mentions: list[tuple[int, int, int]], text: str) -> list[int] | None:
+    """"In the atosiban group, the CPR (45.8% vs 28.3%) was higher than in the control group": two
+    figures between the arm named before them and the arm named after "than", in that order."""
+    if len(units) != 2:
+        return None
+    before = [m for m in mentions if m[2] <= units[0].start]
+    after = [m for m in mentions if m[1] >= units[-1].end]
+    if not before or not after or before[-1][0] == after[0][0]:
+        return None
+    # other outcomes' pairs said the same way ("IR (21.9% vs 12.8%) and CPR (45.8% vs 28.3%)") may stand between
+    gap = _OTHER_PAIR.sub("", _P_IN_GAP.sub("", text[units[-1].end:after[0][1]]))
+    if len(gap) > 120 or not _THAN_GAP.fullmatch(gap):
+        return None
+    lead = _OTHER_PAIR.sub("", _P_IN_GAP.sub("", text[before[-1][2]:units[0].start]))
+    if len(lead) > 160 or _GAP_DIGIT.search(lead) or re.search(r"\b(?:than|compared|versus|vs)\b", lead, re.I):
+        return None
+    return [before[-1][0], after[0][0]]
 
 
 def resolve(count: Count, arm: Arm, outcome: OutcomeMention) -> tuple[int | None, int | None, str]:

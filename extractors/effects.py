@@ -46,31 +46,38 @@ Examples
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from typing import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Sequence
 
 from extractors.arms import Arm, ArmMatcher, ArmsHint, comparisons, find_arms
-from extractors.binding import assign_without_mentions, order_by_mentions, resolve, split_listed_outcomes
-from extractors.numbers import (
-    SNUM,
-    Count,
-    find_counts,
-    find_p_values,
-    normalise,
+from extractors.binding import (
+    assign_without_mentions,
+    order_across_than,
+    order_by_mentions,
+    resolve,
+    split_listed_outcomes,
 )
+from extractors.effect_rows import (  # noqa: F401  (preferred_effects is part of this module's API)
+    COMPUTED_MEASURE,
+    RULE_RATIO,
+    Finding,
+    Group,
+    RatioStatement,
+    build_effects,
+    preferred_effects,
+)
+from extractors.numbers import SNUM, find_counts, find_p_values, normalise
 from extractors.outcomes import OutcomeMatcher, OutcomeMention, default_matcher, find_outcomes
 from extractors.ratios import Ratio, find_ratios
 from extractors.records import Article, Effect
 from extractors.sentences import split_sentences as _sentences
+from extractors.table_counts import find_tables, read_table
 
 #: Stored with every effect; raise it when extraction rules change what an abstract yields.
-EXTRACTOR_VERSION = "effects.v1"
+EXTRACTOR_VERSION = "effects.v2"
 
-RULE_RATIO = "effect.ratio_ci.v1"
 _DIGIT = re.compile(r"\d")
 RULE_COMPUTED = "effect.computed_{measure}.v1"
-#: The measure computed from counts: config/monitoring.toml's lead measure.
-COMPUTED_MEASURE = "RR"
 
 # ----------------------------------------------------------------------------------------------
 # Masks: numbers that are not group counts
@@ -78,7 +85,7 @@ COMPUTED_MEASURE = "RR"
 
 _INTERVAL_RE = re.compile(
     rf"(?:\d{{2}}\s?%\s*-?\s*(?:CI|C\.I\.|(?i:confidence\s+intervals?))|(?i:\brange\b|IQR|interquartile\s+range)|\bCI\b)"
-    rf"[\s:=,(\[]*(?:of\s+|from\s+|between\s+)?{SNUM}\s*%?\s*(?:-|to|,|;|and)\s*{SNUM}\s*%?"
+    rf"[\s:=,(\[]*(?:(?:of|from|between|at|was|were|is|are)\s+)?{SNUM}\s*%?\s*(?:-|to|,|;|and)\s*{SNUM}\s*%?"
 )
 #: A percentage that is a difference, not a group's rate ("an absolute difference of 12%").
 _DIFFERENCE_RE = re.compile(
@@ -93,6 +100,14 @@ _POOLED_RE = re.compile(r"\b(?:pooled|meta-?analys[ie]s|(?:\d+|two|three|four|fi
 _META_TITLE = re.compile(r"meta-?analys|systematic\s+review|pooled\s+analysis", re.IGNORECASE)
 #: Runs of spaces that only a flattened table leaves (PubMed abstracts have none).
 _TABLE_LIKE = re.compile(r" {3,}\S+ {3,}\S+ {3,}")
+#: Figures after these words are shares of some whole ("accounted for 25/53 of discontinuations").
+_SHARE_OF = re.compile(r"\baccount(?:ed|ing|s)?\s+for\b", re.IGNORECASE)
+#: Words that make the outcome named after them a cause ("stopped because of side effects").
+_CAUSE_BEFORE = re.compile(r"\b(?:because\s+of|due\s+to|owing\s+to|secondary\s+to)\s+(?:the\s+|an?\s+|any\s+)?$",
+                           re.IGNORECASE)
+#: Words that open a new clause between figures and the outcome named after them.
+_NEW_CLAUSE = re.compile(r"\bas\s+(?:was|were|did|is|are)\b|\bwhereas\b|\bwhile\b|\bbut\b|\balthough\b|;",
+                         re.IGNORECASE)
 #: A noun phrase that names some outcome: "fertilization rate", "incidence of OHSS".
 _OUTCOME_LIKE = re.compile(r"\b([A-Za-z][\w-]*)\s+rates?\b(?!\s+ratio)|\b(incidence|proportion|percentage)s?\s+of\b")
 #: Words before "rate" that do not name an outcome ("the rates were ...").
@@ -105,35 +120,25 @@ _BASELINE = re.compile(r"\b(?:mean|median|age|BMI|body mass|baseline|duration|ye
                        r"IU|mg|ml|mL|hours?)\s*$", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class _Group:
-    """A count assigned to an arm, with events and total resolved (or not)."""
-
-    arm: int
-    count: Count
-    events: int | None
-    total: int | None
-    how: str  # "printed", "events_from_percent", "totals_from_percent"
-
-
-@dataclass(frozen=True, slots=True)
-class _Finding:
-    """The counts of one outcome and comparison in one segment."""
-
-    outcome: OutcomeMention
-    treat: _Group
-    ctrl: _Group
-    start: int
-    end: int
-    p_value: float | None
-    p_operator: str | None
-    rule_id: str
-    qualifiers: tuple[str, ...]
-    sentence: int = 0
-
-
 def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in spans)
+
+
+def _arm_text(text: str, tables: Sequence) -> str:
+    """The text arms are looked for in: prose, and of each table only its header cells, each set
+    apart as a clause (offsets kept). Body cells name no arm, and "Characteristic | G-CSF" is no name."""
+    if not tables:
+        return text
+    chars = list(text)
+    for t in tables:
+        for i in range(t.start, t.end):
+            if chars[i] != "\n":
+                chars[i] = " "
+        for c in t.header:
+            chars[c.start:c.end] = text[c.start:c.end]
+            if c.start > t.start and c.end > c.start:
+                chars[c.start - 1] = ";"
+    return "".join(chars)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -141,9 +146,28 @@ def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
 # ----------------------------------------------------------------------------------------------
 
 
+@dataclass
+class _Reading:
+    """What every sentence and table of one abstract is read against, and what was found."""
+
+    text: str
+    arms: list[Arm]
+    pairs: list[tuple[int, int]]        # each active arm against the preferred comparator
+    all_pairs: list[tuple[int, int]]    # ... and against every other comparator too
+    regex: ArmMatcher
+    matcher: OutcomeMatcher | None
+    defined: dict[str, str]
+    is_meta: bool
+    findings: list[Finding] = field(default_factory=list)
+    ratios: list[RatioStatement] = field(default_factory=list)
+
+
 def extract_effects(article: Article, therapy: str | None = None, arms_hint: ArmsHint | None = None,
                     *, matcher: OutcomeMatcher | None = None) -> list[Effect]:
     """Every effect statement of ``article``'s abstract, checked, with its evidence span and rule.
+
+    Prose is read sentence by sentence; results tables in the text (pipe tables, flattened rows:
+    ``extractors.tables``) are read row by row (``extractors.table_counts``).
 
     Parameters
     ----------
@@ -152,30 +176,36 @@ def extract_effects(article: Article, therapy: str | None = None, arms_hint: Arm
     therapy
         The therapy id the record randomised, when known; its words mark the active arm.
     arms_hint
-        The intervention and comparator, when the caller knows them.
+        The intervention and comparator, when the caller knows them. When both are found among
+        the arms, only their comparison is read.
     matcher
         Another outcome vocabulary (evaluation on corpora whose outcomes are not ours).
     """
     text = normalise(article.abstract)
     if not _DIGIT.search(text):
         return []
-    arms = find_arms(text, therapy, arms_hint)
-    pairs = comparisons(arms)
-    regex = ArmMatcher(arms, text)
+    tables = find_tables(text)
+    spans = [(t.start, t.end) for t in tables]
+    arms = find_arms(_arm_text(text, tables), therapy, arms_hint)
     is_meta = bool(_META_TITLE.search(article.title)) or bool(
         re.search(r"\bmeta-?analys[ie]s\b", text[:400], re.IGNORECASE))
-    defined = (matcher or default_matcher()).defined_abbreviations(text)
-    findings: list[_Finding] = []
-    ratios: list[tuple[Ratio, OutcomeMention | None, tuple[int, int] | None, tuple[str, ...]]] = []
+    r = _Reading(text, arms, comparisons(arms), comparisons(arms, every_control=True), ArmMatcher(arms, text),
+                 matcher, (matcher or default_matcher()).defined_abbreviations(text), is_meta)
     for s, e in _sentences(text):
-        if not _DIGIT.search(text, s, e):
-            continue
-        _read_sentence(text, s, e, arms, pairs, regex, matcher, defined, is_meta, findings, ratios)
-    return _build(article, text, arms, findings, ratios)
+        if _DIGIT.search(text, s, e) and not _overlaps(s, e, spans):
+            _read_sentence(r, s, e)
+    for table in tables:
+        r.findings += read_table(table, text, arms, r.regex, r.all_pairs, matcher, r.defined,
+                                 ("pooled",) if is_meta else ())
+    return build_effects(article, arms, r.findings, r.ratios)
 
 
-def _read_sentence(text, s, e, arms, pairs, regex, matcher, defined, is_meta, findings, ratios) -> None:
-    known = _fold_definitions(text, find_outcomes(text, s, e, matcher, defined))
+def _read_sentence(r: _Reading, s: int, e: int) -> None:
+    text = r.text
+    known = _fold_definitions(text, find_outcomes(text, s, e, r.matcher, r.defined))
+    # "treatment was stopped because of side effects": a cause, not the outcome counted
+    causes = [o for o in known if _CAUSE_BEFORE.search(text, max(s, o.start - 20), o.start)]
+    known = [o for o in known if o not in causes]
     if not known:
         return  # numbers with no outcome named in their sentence are never bound
     if _TABLE_LIKE.search(text, s, e):
@@ -184,52 +214,63 @@ def _read_sentence(text, s, e, arms, pairs, regex, matcher, defined, is_meta, fi
     barriers = [OutcomeMention("", m.group(0), m.start(), m.end()) for m in _OUTCOME_LIKE.finditer(text, s, e)
                 if (m.group(1) or "").lower() not in _NOT_OUTCOME_WORDS
                 and not any(o.start < m.end() and m.start() < o.end for o in known)]
+    barriers += [OutcomeMention("", o.text, o.start, o.end) for o in causes]
     outcomes = sorted(known + barriers, key=lambda o: o.start)
     sentence_ratios = find_ratios(text, s, e)
     p_values = find_p_values(text, s, e)
-    masked = [(r.start, r.end) for r in sentence_ratios] + [(p.start, p.end) for p in p_values]
+    masked = [(x.start, x.end) for x in sentence_ratios] + [(p.start, p.end) for p in p_values]
     masked += [(m.start(), m.end()) for m in _INTERVAL_RE.finditer(text, s, e)]
     masked += [(m.start(), m.end()) for m in _DIFFERENCE_RE.finditer(text, s, e)]
+    # "adverse events accounted for 25/53 (47.2%) of discontinuations": shares of a whole, not rates
+    masked += [(m.end(), text.find(";", m.end(), e) if ";" in text[m.end():e] else e)
+               for m in _SHARE_OF.finditer(text, s, e)]
     counts = [c for c in find_counts(text, s, e) if not _overlaps(c.start, c.end, masked)
               and not _BASELINE.search(text, max(s, c.start - 12), c.start)]
     qualifiers: tuple[str, ...] = ()
-    if is_meta or _POOLED_RE.search(text, s, e):
+    if r.is_meta or _POOLED_RE.search(text, s, e):
         qualifiers += ("pooled",)
     if _SUBGROUP_RE.search(text, s, e):
         qualifiers += ("subgroup",)
-    mentions = [(m.arm, m.start, m.end) for m in regex.mentions(s, e)]
+    mentions = [(m.arm, m.start, m.end) for m in r.regex.mentions(s, e)]
     for ratio in sentence_ratios:
         outcome = _outcome_for(ratio.start, ratio.end, outcomes, text)
         if outcome is not None and not outcome.outcome:
             outcome = None
-        pair = _pair_for_ratio(ratio, mentions, pairs, arms, s)
+        pair = _pair_for_ratio(ratio, mentions, r.pairs, r.arms, s)
         q = qualifiers + (("adjusted",) if ratio.adjusted else ())
-        ratios.append((ratio, outcome, pair, q, s))
-    if not outcomes or len(counts) < 2 or not pairs:
+        r.ratios.append(RatioStatement(ratio, outcome, pair, q, s))
+    if not outcomes or len(counts) < 2 or not r.pairs:
         return
     segments = []
     for i, outcome in enumerate(outcomes):
         seg_start = outcome.start if i else s
         seg_end = outcomes[i + 1].start if i + 1 < len(outcomes) else e
-        segments.append((outcome, seg_start, seg_end, [c for c in counts if seg_start <= c.start < seg_end]))
+        units = [c for c in counts if seg_start <= c.start < seg_end]
+        if not i and units and units[0].start < outcome.start and _NEW_CLAUSE.search(
+                text, max(c.end for c in units if c.start < outcome.start), outcome.start):
+            # "X was similar, 10.5% (42/402) vs 10.6% (41/388), as was the severity of Y": the
+            # figures before the first outcome named belong to another clause's subject.
+            units = [c for c in units if c.start > outcome.start]
+        segments.append((outcome, seg_start, seg_end, units))
     inherited = None
     for outcome, seg_start, seg_end, units, anchors in split_listed_outcomes(text, segments):
-        if not outcome.outcome or len(units) < 2 or len(units) > len(arms):
+        if not outcome.outcome or len(units) < 2 or len(units) > len(r.arms):
             continue
-        used = _bind_segment(text, s, e, outcome, units, seg_start, seg_end, mentions, len(outcomes) > 1, arms,
-                             pairs, p_values, qualifiers, findings, anchors, inherited)
+        used = _bind_segment(r, s, outcome, units, seg_start, seg_end, mentions, len(outcomes) > 1,
+                             p_values, qualifiers, anchors, inherited)
         if used is not None:
             inherited = used
 
 
-def _bind_segment(text, s, e, outcome, units, seg_start, seg_end, mentions, several, arms, pairs, p_values,
-                  qualifiers, findings, anchors=None, inherited=None) -> list[int] | None:
+def _bind_segment(r: _Reading, s, outcome, units, seg_start, seg_end, mentions, several, p_values,
+                  qualifiers, anchors=None, inherited=None) -> list[int] | None:
     """Bind one outcome's figures to arms and record the comparison(s) they make.
 
     ``inherited`` is the order an earlier outcome of the same sentence was bound in by name
     ("56.4% subcutaneous versus 59.0% vaginal), clinical pregnancy (42.6 versus 46.4%)"): a later
     outcome that names no arm follows it. Returns the order used when it came from names.
     """
+    text, arms, pairs = r.text, r.arms, r.pairs
     seg_mentions = [m for m in mentions if seg_start <= m[1] < seg_end]
     if anchors is not None:
         # arm-by-arm lists: the arms named after each run decide, and only they may
@@ -240,6 +281,8 @@ def _bind_segment(text, s, e, outcome, units, seg_start, seg_end, mentions, seve
     else:
         order = order_by_mentions(units, seg_mentions, text, arms) if seg_mentions else None
     binding = "named"
+    if order is None and anchors is None:
+        order = order_across_than(units, mentions, text)
     if order is None and not seg_mentions and anchors is None:
         outside = [m for m in mentions if not (seg_start <= m[1] < seg_end)]
         if inherited is not None and len(inherited) == len(units):
@@ -255,12 +298,12 @@ def _bind_segment(text, s, e, outcome, units, seg_start, seg_end, mentions, seve
     groups = {}
     for unit, arm_index in zip(units, order):
         events, total, how = resolve(unit, arms[arm_index], outcome)
-        groups[arm_index] = _Group(arm_index, unit, events, total, how)
+        groups[arm_index] = Group(arm_index, unit, events, total, how)
     p = next((pv for pv in p_values if pv.start >= units[-1].end and pv.start < seg_end), None)
     span_end = max(u.end for u in units)
     if p is not None:
         span_end = max(span_end, p.end)
-    for t, c in pairs:
+    for t, c in r.all_pairs:
         if t not in groups or c not in groups:
             continue
         g_t, g_c = groups[t], groups[c]
@@ -269,9 +312,9 @@ def _bind_segment(text, s, e, outcome, units, seg_start, seg_end, mentions, seve
         form = units[0].form
         rule = f"effect.counts_{form}{'' if binding == 'named' else '_' + binding}.v1"
         extra = tuple(sorted({g.how for g in (g_t, g_c) if g.how != "printed"}))
-        findings.append(_Finding(outcome, g_t, g_c, min(outcome.start, units[0].start), span_end,
-                                 p.value if p else None, p.operator if p else None, rule,
-                                 qualifiers + extra, s))
+        r.findings.append(Finding(outcome, g_t, g_c, min(outcome.start, units[0].start), span_end,
+                                  p.value if p else None, p.operator if p else None, rule,
+                                  qualifiers + extra, s))
     return order if binding == "named" else None
 
 
@@ -317,110 +360,3 @@ def _pair_for_ratio(ratio: Ratio, mentions, pairs, arms, s) -> tuple[int | None,
     return chosen[0] if len(chosen) == 1 else None
 
 
-def _build(article: Article, text: str, arms: Sequence[Arm], findings: list[_Finding],
-           ratios: list) -> list[Effect]:
-    from models.effect_checks import check_effect
-    from models.effect_sizes import EffectSizeError, effect_from_counts
-
-    effects: list[Effect] = []
-    seen: dict[tuple, Effect] = {}
-    counts_by_key: dict[tuple, list[_Finding]] = {}
-    for f in findings:
-        key = (f.outcome.outcome, f.treat.arm, f.ctrl.arm, f.outcome.unit or f.treat.count.unit,
-               f.treat.events, f.treat.total, f.ctrl.events, f.ctrl.total)
-        if key in seen:
-            continue
-        computed = None
-        try:
-            computed = effect_from_counts(COMPUTED_MEASURE, f.treat.events, f.treat.total, f.ctrl.events,
-                                          f.ctrl.total)
-        except EffectSizeError:
-            computed = None
-        effect = Effect(
-            pmid=article.pmid, outcome=f.outcome.outcome, measure=COMPUTED_MEASURE,
-            estimate=computed.estimate if computed else None,
-            ci_low=computed.ci_low if computed else None,
-            ci_high=computed.ci_high if computed else None,
-            p_value=f.p_value, p_operator=f.p_operator,
-            treat_events=f.treat.events, treat_total=f.treat.total,
-            ctrl_events=f.ctrl.events, ctrl_total=f.ctrl.total,
-            treat_arm=arms[f.treat.arm].name, ctrl_arm=arms[f.ctrl.arm].name,
-            denominator_unit=_unit(f.outcome.unit or f.treat.count.unit),
-            source="computed", evidence_text=article.abstract[f.start:f.end],
-            char_start=f.start, char_end=f.end, rule_id=f.rule_id,
-            treat_percent=f.treat.count.percent, ctrl_percent=f.ctrl.count.percent,
-            qualifiers=f.qualifiers,
-        )
-        seen[key] = effect
-        counts_by_key.setdefault((f.outcome.outcome, f.treat.arm, f.ctrl.arm), []).append(f)
-        effects.append(effect)
-    for ratio, outcome, pair, qualifiers, sentence in ratios:
-        if outcome is None or pair is None:
-            continue
-        if ratio.ci_level is not None and abs(ratio.ci_level - 95.0) > 1e-9:
-            low = high = None
-            qualifiers = qualifiers + (f"ci{int(ratio.ci_level)}",)
-        else:
-            low, high = ratio.ci_low, ratio.ci_high
-        # Counts join a printed ratio only from its own sentence: elsewhere they may be another
-        # analysis (per protocol, a subgroup) of the same outcome.
-        matched = [f for f in counts_by_key.get((outcome.outcome, pair[0], pair[1]), []) if f.sentence == sentence]
-        counts = matched[0] if len({(f.treat.events, f.treat.total, f.ctrl.events, f.ctrl.total)
-                                    for f in matched}) == 1 else None
-        effects.append(Effect(
-            pmid=article.pmid, outcome=outcome.outcome, measure=ratio.measure, estimate=ratio.estimate,
-            ci_low=low, ci_high=high, p_value=ratio.p_value, p_operator=ratio.p_operator,
-            treat_events=counts.treat.events if counts else None,
-            treat_total=counts.treat.total if counts else None,
-            ctrl_events=counts.ctrl.events if counts else None,
-            ctrl_total=counts.ctrl.total if counts else None,
-            treat_arm=arms[pair[0]].name if pair[0] is not None else None,
-            ctrl_arm=arms[pair[1]].name if pair[1] is not None else None,
-            denominator_unit=_unit(outcome.unit or (counts.treat.count.unit if counts else None)),
-            source="reported",
-            evidence_text=article.abstract[ratio.start:ratio.end], char_start=ratio.start,
-            char_end=ratio.end, rule_id=RULE_RATIO,
-            treat_percent=counts.treat.count.percent if counts else None,
-            ctrl_percent=counts.ctrl.count.percent if counts else None,
-            qualifiers=tuple(dict.fromkeys(qualifiers)),
-        ))
-    return [replace(e, check_failures=check_effect(e)) for e in effects]
-
-
-def _unit(unit: str | None) -> str | None:
-    return unit if unit in ("woman", "cycle", "transfer", "embryo") else None
-
-
-def preferred_effects(effects: Iterable[Effect]) -> list[Effect]:
-    """One effect per paper, outcome and comparison: the one pooling should read.
-
-    Counts (a ``computed`` row) come first, since any measure can be computed from them; then a
-    reported, unadjusted ratio with a 95% interval; then an adjusted one. Rows that failed their
-    checks, pooled (meta-analysis) rows and subgroup rows are never chosen.
-    """
-    effects = list(effects)
-    # A row whose unit was not printed belongs with the comparison's one printed unit, if any.
-    units: dict[tuple, set[str]] = {}
-    for e in effects:
-        if e.denominator_unit:
-            units.setdefault((e.pmid, e.outcome, e.treat_arm, e.ctrl_arm), set()).add(e.denominator_unit)
-    best: dict[tuple, tuple[int, Effect]] = {}
-    for e in effects:
-        if e.check_failures or "pooled" in e.qualifiers or "subgroup" in e.qualifiers:
-            continue
-        if e.source == "computed" and e.has_counts:
-            rank = 0
-        elif e.source == "reported" and e.ci_low is not None and "adjusted" not in e.qualifiers:
-            rank = 1
-        elif e.source == "reported" and e.ci_low is not None:
-            rank = 2
-        else:
-            continue
-        unit = e.denominator_unit
-        known = units.get((e.pmid, e.outcome, e.treat_arm, e.ctrl_arm), set())
-        if unit is None and len(known) == 1:
-            unit = next(iter(known))
-        key = (e.pmid, e.outcome, e.treat_arm, e.ctrl_arm, unit)
-        if key not in best or rank < best[key][0]:
-            best[key] = (rank, e)
-    return [e for _, e in best.values()]

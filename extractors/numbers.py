@@ -27,6 +27,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from extractors.patterns import trie_pattern
+
 # --------------------------------------------------------------------------------------------
 # Normalisation (length-preserving)
 # --------------------------------------------------------------------------------------------
@@ -256,13 +258,22 @@ UNIT_NOUNS = {
 }
 _UNIT = r"(?:\s+(?P<unit>(?i:women|woman|patients?|participants?|couples|subjects|cases|cycles?|transfers?|embryos?|blastocysts?|pregnancies|pregnancy|infants|babies|neonates)|ETs)\b)?"
 _PCT_NUM = r"(?:\d+(?:\.\d+)?|\.\d+)"
-_FRACTION = rf"(?<!/)(?P<e>{INT})\s?/\s?(?P<n>{INT})(?!\s?/\s?\d)"
-#: Counts written as words ("four of 313"), zero to twenty; larger ones are printed as digits.
+#: Not a dose: "budesonide/formoterol 320/9 µg".
+_NOT_DOSE = r"(?!\s?(?:\u00b5g|\u03bcg|mcg|mg|g|IU|iu|ml|mL)\b)"
+_FRACTION = rf"(?<!/)(?P<e>{INT})\s?/\s?(?P<n>{INT})(?!\s?/\s?\d){_NOT_DOSE}"
+#: Counts written as words ("four of 313", "Forty-two women (35.0%)"), zero to ninety-nine: style
+#: guides spell out a number that opens a sentence.
 WORD_NUMBERS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty".split())}
+    "sixteen seventeen eighteen nineteen".split())}
+for _tens, _word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2):
+    WORD_NUMBERS[_word] = 10 * _tens
+    for _unit in range(1, 10):
+        WORD_NUMBERS[f"{_word}-{list(WORD_NUMBERS)[_unit]}"] = 10 * _tens + _unit
 WORD_NUMBERS["none"] = 0
-_WORD_INT = r"(?<![\w-])(?i:" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")(?![\w-])"
+#: Built as a trie: a hundred alternatives tried at every position would dominate the grammar's time.
+WORD_INT = r"(?<![\w-])(?i:" + trie_pattern(WORD_NUMBERS) + r")(?![\w-])"
+_WORD_INT = WORD_INT
 _OF = rf"(?P<e2>{INT}|{_WORD_INT})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<n2>{INT})(?![\w.])"
 _COUNT_RE = re.compile(
     # 18.3% (13/71) | 18.3% [13 of 71]
@@ -272,7 +283,9 @@ _COUNT_RE = re.compile(
     rf"|(?:{_FRACTION}|{_OF}){_UNIT.replace('unit', 'u2')}"
     rf"(?:\s*[\(\[]\s*(?P<p2>{_PCT_NUM})\s?%\s*[\)\]]|\s*,\s*(?P<p2b>{_PCT_NUM})\s?%)?"
     # 26 (39.4%) | 26 women (39.4%)
-    rf"|(?P<e3>{INT}){_UNIT.replace('unit', 'u3')}\s*[\(\[]\s*(?P<p3>{_PCT_NUM})\s?%\s*[\)\]]"
+    rf"|(?P<e3>{INT}|{_WORD_INT}){_UNIT.replace('unit', 'u3')}\s*[\(\[]\s*(?P<p3>{_PCT_NUM})\s?%\s*[\)\]]"
+    # (n = 75; 30.7%): a group's size and its rate
+    rf"|[\(\[]\s*n\s?=\s?(?P<nn7>{INT})\s*[;,]\s*(?P<p7>{_PCT_NUM})\s?%\s*[\)\]]"
     # 41.6 versus 44.4%: one percent sign for both figures
     rf"|(?<![\w.])(?P<p5>{_PCT_NUM})\s+(?:vs\.?|versus|and)\s+(?P<p6>{_PCT_NUM})\s?%(?!\s*-?\s*(?:CI|C\.I|(?i:confidence)))"
     # 39.4% | 39.4 percent
@@ -319,6 +332,9 @@ def find_counts(text: str, start: int = 0, end: int | None = None) -> list[Count
             pct, dec = _pct(g("p3"))
             found.append(Count(parse_int(g("e3")), None, pct, dec, m.start(), m.end(), "events_pct",
                                _unit(g("u3"))))
+        elif g("p7") is not None:
+            pct, dec = _pct(g("p7"))
+            found.append(Count(None, None, pct, dec, m.start(), m.end(), "pct_n", group_size=parse_int(g("nn7"))))
         elif g("p5") is not None:
             for name in ("p5", "p6"):
                 pct, dec = _pct(g(name))

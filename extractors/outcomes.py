@@ -92,6 +92,7 @@ class OutcomeMatcher:
     def __init__(self, terms: Iterable[OutcomeTerms]):
         self.terms = tuple(terms)
         self._phrases: dict[str, str] = {}
+        self._words: dict[str, frozenset[str]] = {}
         self._abbreviations: dict[str, str] = {}
         for t in self.terms:
             for phrase in t.phrases:
@@ -126,6 +127,15 @@ class OutcomeMatcher:
                         found.append(OutcomeMention(outcome, abbr, a, b, find_unit(text, a, b)))
             found.sort(key=lambda f: f.start)
         return found
+
+    def words(self, outcome: str) -> frozenset[str]:
+        """Every lower-case word of ``outcome``'s phrases and abbreviations."""
+        cached = self._words.get(outcome)
+        if cached is None:
+            cached = frozenset(w for t in self.terms if t.outcome == outcome
+                               for p in t.phrases + t.abbreviations for w in re.findall(r"[a-z0-9]+", p.lower()))
+            self._words[outcome] = cached
+        return cached
 
     def defined_abbreviations(self, text: str) -> dict[str, str]:
         """Abbreviations the text defines for an outcome: "live birth (LB)" -> {"LB": "live_birth"}."""

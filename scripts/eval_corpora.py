@@ -16,12 +16,15 @@ from pathlib import Path
 from extractors.arms import ArmsHint
 from extractors.outcomes import OutcomeMatcher, OutcomeTerms
 from extractors.records import Article
+from scripts.eval_markdown import render_markdown
 
 #: Words that say how an outcome was counted, not what it is ("the incidence rate of X").
 _GENERIC = frozenset("""
 the a an of in on at to for with by and or rate rates incidence incidences number numbers proportion
 proportions percentage percentages occurrence frequency risk patients patient participants subjects
 women total overall any all having who were was with experienced experiencing reported
+after during within before from between among per than over under into via using based
+including includes such as
 """.split())
 #: Words too common to find an outcome by on their own ("disease", "effects").
 _VAGUE = frozenset("""
@@ -58,24 +61,16 @@ def outcome_phrases(outcome: str) -> list[str]:
 
 
 def matcher_for(outcome: str) -> OutcomeMatcher:
-    """An outcome vocabulary of one free-text outcome, reported under the id ``other``."""
-    return OutcomeMatcher([OutcomeTerms("other", tuple(outcome_phrases(outcome)))])
+    """An outcome vocabulary of one free-text outcome, reported under the id ``other``; an
+    abbreviation the description defines ("postoperative nausea and vomiting (PONV)") is one of
+    its words."""
+    abbreviations = tuple(re.findall(r"\(\s*([A-Z][A-Za-z0-9-]{1,9})\s*\)", outcome))
+    return OutcomeMatcher([OutcomeTerms("other", tuple(outcome_phrases(outcome)), abbreviations)])
 
 
 # ---------------------------------------------------------------------------------------------
 # llm_meta_analysis (Yun et al. 2024)
 # ---------------------------------------------------------------------------------------------
-
-
-def markdown_to_text(md: str) -> str:
-    """The article's markdown as plain text: emphasis marks dropped, headers as paragraph breaks."""
-    text = re.sub(r"\s*#{1,6}\s+", "\n\n", md)
-    text = text.replace("**", "").replace("*", "")
-    text = re.sub(r"~([^~\s]{1,12})~", r"_\1", text)     # subscripts t~1/2~
-    text = re.sub(r"\^([^^\s]{1,12})\^", r"^\1", text)   # superscripts m^2^
-    text = text.replace("--", "\u2013")
-    text = re.sub(r"\[(\d+)\]\(#\)", r"\1", text)        # figure/table links
-    return text.strip()
 
 
 @dataclass(frozen=True)
@@ -89,10 +84,15 @@ class CountGold:
     counts: tuple[int, int, int, int]
     in_table: bool
     article: Article
+    half: str = ""   # "development" or "heldout" (data/labels/extraction/llm_meta_analysis_split.json)
 
 
-def read_llm_counts(folder: Path) -> list[CountGold]:
-    """Binary triplets with complete gold counts, with the article text they were annotated on."""
+def read_llm_counts(folder: Path, split: dict[str, str] | None = None) -> list[CountGold]:
+    """Binary triplets with complete gold counts, with the article text they were annotated on.
+
+    The text is the article's abstract and results (``markdown/``), tables rendered as pipe tables
+    (``scripts.eval_markdown``). ``split`` maps a PMCID to the half it belongs to.
+    """
     rows = json.loads((folder / "annotated_rct_dataset.json").read_text(encoding="utf-8"))
     texts: dict[str, Article] = {}
     gold = []
@@ -107,9 +107,10 @@ def read_llm_counts(folder: Path) -> list[CountGold]:
         pmcid = f"PMC{r['pmcid']}"
         if pmcid not in texts:
             md = (folder / "markdown" / f"{pmcid}.md").read_text(encoding="utf-8")
-            texts[pmcid] = Article(pmid=pmcid, title="", abstract=markdown_to_text(md))
+            texts[pmcid] = Article(pmid=pmcid, title="", abstract=render_markdown(md))
         gold.append(CountGold(pmcid, r["outcome"], r["intervention"], r["comparator"], counts,  # type: ignore[arg-type]
-                              str(r["is_relevant_data_in_table"]).upper() == "TRUE", texts[pmcid]))
+                              str(r["is_relevant_data_in_table"]).upper() == "TRUE", texts[pmcid],
+                              (split or {}).get(pmcid, "")))
     return gold
 
 

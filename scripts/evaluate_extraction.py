@@ -5,8 +5,9 @@
 Sections (all by default):
 
 ``counts``    per-arm events and totals against the gold 2x2 tables of ``llm_meta_analysis``
-              (Yun et al. 2024), given the triplet's intervention, comparator and outcome words;
-              misses explained by category.
+              (Yun et al. 2024) over each article's abstract and results (tables included),
+              given the triplet's intervention, comparator and outcome words; development and
+              held-out halves; misses explained by kind (``scripts.eval_counts``).
 ``ratios``    reported ratios with intervals against hand labels of 80 Evidence Inference
               abstracts (``data/labels/extraction/ratios_evidence_inference.jsonl``).
 ``ivf``       the whole extractor (outcome, arms, counts, ratios) against hand labels of the 23
@@ -26,7 +27,6 @@ import argparse
 import collections
 import json
 import os
-import re
 import sys
 import time
 from pathlib import Path
@@ -37,9 +37,9 @@ if str(REPO) not in sys.path:
 
 from extractors.arms import ArmsHint  # noqa: E402
 from extractors.effects import extract_effects  # noqa: E402
-from extractors.numbers import normalise
+from extractors.numbers import normalise  # noqa: E402
 from extractors.ratios import find_ratios  # noqa: E402
-from scripts import eval_cochrane, eval_corpora  # noqa: E402
+from scripts import eval_cochrane, eval_corpora, eval_counts  # noqa: E402
 
 LABELS = REPO / "data" / "labels" / "extraction"
 SECTIONS = ("counts", "ratios", "ivf", "spans", "cochrane", "speed")
@@ -57,77 +57,6 @@ def default_data_dir() -> Path:
 
 def _ratio(p: int, n: int) -> str:
     return f"{p}/{n} = {p / n:.3f}" if n else f"{p}/0"
-
-
-# ---------------------------------------------------------------------------------------------
-# counts: llm_meta_analysis
-# ---------------------------------------------------------------------------------------------
-
-
-def _miss_category(gold, predicted: set) -> str:
-    text = gold.article.abstract
-    te, tn, ce, cn = gold.counts
-    fraction = [re.search(rf"(?<![\d,]){e}\s?/\s?{n}(?!\d)", text) for e, n in ((te, tn), (ce, cn))]
-    if predicted:
-        return "another pair extracted for this outcome (binding or a different time point)"
-    if all(fraction):
-        return "both fractions printed in the text, not paired by the extractor"
-    if gold.in_table:
-        return "numbers in a table only"
-    return "counts not printed as such (percentages, prose numbers or a figure)"
-
-
-def evaluate_counts(data: Path) -> dict:
-    gold = eval_corpora.read_llm_counts(data / "llm_meta_analysis")
-    predicted_total = correct_total = hits = 0
-    misses = collections.Counter()
-    wrong = collections.Counter()
-    examples: list[str] = []
-    for g in gold:
-        effects = extract_effects(g.article, arms_hint=ArmsHint(g.intervention, g.comparator),
-                                  matcher=eval_corpora.matcher_for(g.outcome))
-        tuples = {(e.treat_events, e.treat_total, e.ctrl_events, e.ctrl_total)
-                  for e in effects if e.source == "computed"}
-        predicted_total += len(tuples)
-        ok = g.counts in tuples
-        correct_total += ok
-        hits += ok
-        for t in tuples - {g.counts}:
-            if (t[2], t[3], t[0], t[1]) == g.counts:
-                wrong["arms reversed"] += 1
-            elif t[1] == g.counts[1] and t[3] == g.counts[3]:
-                wrong["right arm sizes, other events (another outcome or time point)"] += 1
-            else:
-                wrong["other numbers"] += 1
-            if len(examples) < 6:
-                examples.append(f"{g.pmcid} {g.outcome[:40]!r}: gold {g.counts} got {t}")
-        if not ok:
-            misses[_miss_category(g, tuples)] += 1
-    return {"gold": len(gold), "predicted": predicted_total, "correct": correct_total, "hits": hits,
-            "misses": misses, "wrong": wrong, "examples": examples,
-            "in_prose": sum(1 for g in gold if not g.in_table),
-            "hits_in_prose": sum(1 for g in gold if not g.in_table and _hit(g))}
-
-
-def _hit(g) -> bool:
-    effects = extract_effects(g.article, arms_hint=ArmsHint(g.intervention, g.comparator),
-                              matcher=eval_corpora.matcher_for(g.outcome))
-    return g.counts in {(e.treat_events, e.treat_total, e.ctrl_events, e.ctrl_total)
-                        for e in effects if e.source == "computed"}
-
-
-def report_counts(data: Path) -> list[str]:
-    r = evaluate_counts(data)
-    lines = ["llm_meta_analysis: per-arm events and totals (binary triplets with complete gold counts)",
-             f"  gold triplets {r['gold']}; distinct count tuples extracted {r['predicted']}",
-             f"  precision {_ratio(r['correct'], r['predicted'])}   recall {_ratio(r['hits'], r['gold'])}",
-             f"  recall where the annotators did not need a table: {_ratio(r['hits_in_prose'], r['in_prose'])}",
-             "  wrong tuples by kind:"]
-    lines += [f"    {n:4d}  {k}" for k, n in r["wrong"].most_common()] or ["    none"]
-    lines += [f"      e.g. {e}" for e in r["examples"]]
-    lines.append("  misses by category:")
-    lines += [f"    {n:4d}  {k}" for k, n in r["misses"].most_common()]
-    return lines
 
 
 # ---------------------------------------------------------------------------------------------
@@ -329,7 +258,7 @@ def report_speed(data: Path) -> list[str]:
             f"= {n / elapsed:.0f} abstracts/s on one core"]
 
 
-REPORTS = {"counts": report_counts, "ratios": report_ratios, "ivf": report_ivf, "spans": report_spans,
+REPORTS = {"counts": eval_counts.report, "ratios": report_ratios, "ivf": report_ivf, "spans": report_spans,
            "cochrane": None, "speed": report_speed}
 
 

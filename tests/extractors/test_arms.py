@@ -73,3 +73,82 @@ def test_negated_therapy_is_a_mention_of_the_control():
     arms = [Arm("EST", "treatment", keys=("est",)), Arm("no scratch", "control", "no_treatment", keys=("no scratch",))]
     found = [(m.arm, text[m.start:m.end]) for m in ArmMatcher(arms, text).mentions()]
     assert found == [(0, "EST"), (1, "without EST")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [pytest.param("Women received G-CSF or normal saline as placebo.", id="as"),
+     pytest.param("Women received G-CSF or saline as a placebo.", id="as-a"),
+     pytest.param("Women received G-CSF or placebo (saline).", id="bracketed")],
+)
+def test_a_comparator_named_twice_over_is_one_arm(text):
+    assert arms_of(text, "g_csf") == [("treatment", None, None), ("control", "placebo", None)]
+
+
+def test_the_control_group_of_a_three_arm_trial_is_the_one_defined_as_such():
+    text = ("Women received intrauterine hCG (n = 62) or saline (n = 49) before transfer. Fifty women who had "
+            "no intrauterine infusion formed the control group.")
+    found = find_arms(text, "hcg_intrauterine")
+    untreated = next(a for a in found if a.control_kind == "no_treatment")
+    saline = next(a for a in found if a.control_kind == "saline")
+    assert "control" in untreated.keys and "control" not in saline.keys
+
+
+def test_the_word_a_comparator_negates_names_the_active_arm():
+    found = find_arms("We randomized 117 women to endometrial scratching or no scratch.", "scratch")
+    assert "scratch" in found[0].keys and found[0].role == "treatment"
+
+
+def test_every_control_gives_one_comparison_per_comparator_the_preferred_first():
+    arms = [Arm("hCG", "treatment"), Arm("no infusion", "control", "no_treatment"),
+            Arm("saline", "control", "saline")]
+    assert comparisons(arms, every_control=True) == [(0, 2), (0, 1)]
+
+
+def test_a_hint_naming_both_arms_limits_the_comparisons_to_them():
+    arms = [Arm("1200 mg", "treatment", hinted="intervention"), Arm("2400 mg", "treatment"),
+            Arm("placebo", "control", "placebo", hinted="comparator")]
+    assert comparisons(arms, every_control=True) == [(0, 2)]
+
+
+def test_a_number_after_randomized_is_everyone_not_the_first_arm():
+    assert arms_of("We randomized 117 women to endometrial scratching or no scratch.", "scratch") == [
+        ("treatment", None, None), ("control", "no_treatment", None)]
+
+
+def test_a_negated_therapy_with_its_size_is_the_comparator():
+    assert arms_of("Women received tacrolimus (n=42) or no tacrolimus (n=40).", "tacrolimus") == [
+        ("treatment", None, 42), ("control", "no_treatment", 40)]
+
+
+@pytest.mark.parametrize("phrase", ["(n = 30 each)", "with 30 women in each group", "30 per group"])
+def test_one_size_for_every_arm(phrase):
+    text = f"Women were randomized to PRP or no infusion {phrase}."
+    assert [a.size for a in find_arms(text, "prp")] == [30, 30]
+
+
+def test_two_doses_of_one_drug_are_two_arms_and_a_dosed_hint_names_one():
+    text = "Patients were randomized to 30 µg YIC (n = 81), 60 µg YIC (n = 78) or placebo (n = 78)."
+    found = find_arms(text, hint=ArmsHint("60 µg of immune complexes (YIC)", "placebo"))
+    assert [(a.name, a.size, a.hinted) for a in found] == [
+        ("30 µg YIC", 81, None), ("60 µg YIC", 78, "intervention"), ("placebo", 78, "comparator")]
+
+
+def test_a_generic_active_word_names_the_arm_only_before_group():
+    text = "The study group received G-CSF. Outcomes were similar in both study groups and in the study."
+    arms = find_arms(text, "g_csf") + [Arm("placebo", "control", "placebo", keys=("placebo",))]
+    found = [text[m.start:m.end] for m in ArmMatcher(arms, text).mentions() if m.arm == 0]
+    assert found == ["study", "G-CSF"]
+
+
+def test_generic_active_word_coordinated_with_the_other_group():
+    arms = [Arm("intervention", "treatment", keys=("intervention",)), Arm("control", "control", "control", keys=("control",))]
+    text = "16.2% and 14.2% in the intervention and control groups, respectively"
+    assert [(m.arm, text[m.start:m.end]) for m in ArmMatcher(arms, text).mentions()] == [(0, "intervention"), (1, "control")]
+
+
+def test_the_control_group_is_the_randomized_comparator_not_a_description_of_it():
+    text = ("Women were randomized to G-CSF (n = 50) or placebo (n = 50); the placebo consisted of normal saline. "
+            "The CPR was higher in the G-CSF group than in the control group.")
+    placebo = next(a for a in find_arms(text, "g_csf") if a.control_kind == "placebo")
+    assert "control" in placebo.keys

@@ -67,3 +67,30 @@ def test_assign_without_mentions(text, expected):
 def test_resolve(text, outcome, expected):
     (count,) = find_counts(text)
     assert resolve(count, ARMS[0], outcome) == expected
+
+
+def test_each_figure_followed_by_its_own_name_takes_that_name():
+    text = "51.6% (32/62) after hCG, 44.9% (22/49) after saline and 26% (13/50) in the control group"
+    arms = [Arm("hCG", "treatment"), Arm("saline", "control", "saline"), Arm("control", "control", "no_treatment")]
+    mentions = [(i, text.find(w), text.find(w) + len(w)) for i, w in enumerate(("hCG", "saline", "control"))]
+    assert order_by_mentions(find_counts(text), mentions, text, arms) == [0, 1, 2]
+
+
+def test_names_set_apart_only_by_a_group_size_are_named_together():
+    text = "rates (38.6% vs 18.2%, p=0.03) were higher in the G-CSF group (n = 44) than in the placebo group"
+    units = find_counts(text)
+    assert order_by_mentions(units, _mentions(text), text, ARMS) == [0, 1]
+
+
+def test_figures_between_an_arm_and_than_the_other_arm():
+    from extractors.binding import order_across_than
+    text = "In the G-CSF group, the CPR (45.0% vs 28.3%) was higher than in the placebo group"
+    assert order_across_than(find_counts(text), _mentions(text), text) == [0, 1]
+    text = "the G-CSF group and the CPR (45.0% vs 28.3%) in the placebo group"
+    assert order_across_than(find_counts(text), _mentions(text), text) is None
+
+
+def test_the_arm_after_than_never_takes_the_first_figure():
+    text = ("women given placebo were less likely to conceive within the first four weeks of the study than those "
+            "receiving G-CSF (21/60 vs 12/50)")
+    assert order_by_mentions(find_counts(text), _mentions(text), text, ARMS) is None

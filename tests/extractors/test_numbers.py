@@ -110,3 +110,18 @@ def test_parse_number_reads_what_was_printed(x):
     printed = f"{x:.3f}"
     assert parse_number(printed) == pytest.approx(x)
     assert parse_number(printed.replace(".", ",")) == pytest.approx(x) or decimals_of(printed) == 3
+
+
+def test_group_size_and_rate_in_one_bracket():
+    [c] = find_counts("with LMWH (n = 75; 30.7%)")
+    assert (c.form, c.group_size, c.percent, c.percent_decimals) == ("pct_n", 75, 30.7, 1)
+
+
+@pytest.mark.parametrize(("words", "value"), [("Ten", 10), ("forty-two", 42), ("Ninety-nine", 99), ("twenty", 20)])
+def test_counts_written_as_words(words, value):
+    [c] = find_counts(f"{words} women (35.0%) conceived")
+    assert (c.events, c.percent) == (value, 35.0)
+
+
+def test_a_dose_written_as_a_fraction_is_not_a_count():
+    assert find_counts("budesonide/formoterol 320/9 µg or 160/9 mg") == []

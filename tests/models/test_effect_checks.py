@@ -90,3 +90,14 @@ def test_printed_ratio_rounded_from_its_counts_passes(tn, cn, data):
     if e.estimate == 0:
         return
     assert not [p for p in check_effect(e) if "disagrees" in p]
+
+
+@pytest.mark.parametrize(
+    ("percent", "passes"),
+    [pytest.param(39.4, True, id="exact-rounding"), pytest.param(39.3, True, id="one-unit-off"),
+     pytest.param(39.6, False, id="two-units-off")],
+)
+def test_a_printed_percentage_may_be_one_unit_off_its_count(percent, passes):
+    # 26/66 = 39.39%: papers that round twice (42/402 = 10.448 -> 10.45 -> 10.5) print one unit off
+    effect = Effect(**{**{f: getattr(GOOD, f) for f in GOOD.__dataclass_fields__}, "treat_percent": percent})
+    assert (check_effect(effect) == ()) is passes

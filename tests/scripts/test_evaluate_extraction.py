@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from scripts import eval_cochrane
+from scripts import eval_cochrane, eval_counts
 from scripts import evaluate_extraction as ev
 
 pytestmark = pytest.mark.eval
@@ -44,12 +44,16 @@ def test_whole_extractor_on_the_ivf_trials(shared_data, capsys):
 
 def test_counts_against_llm_meta_analysis(shared_data, capsys):
     with capsys.disabled():
-        print("\n".join(ev.report_counts(shared_data)))
-    r = ev.evaluate_counts(shared_data)
-    # Far from the bar (precision 0.95, recall 0.85): most gold tables are in tables or
-    # figures, and outcomes are free text. Guard against getting worse only.
-    assert r["correct"] / max(1, r["predicted"]) >= 0.5
-    assert r["hits"] >= 5
+        print("\n".join(eval_counts.report(shared_data)))
+    tallies = eval_counts.evaluate(shared_data)
+    # Floors where the extractor stands (docs/extraction.md), far under the recall bar of
+    # 0.85: 47 of the 74 gold tuples are not printed as counts in the article at all.
+    for half in ("development", "heldout"):
+        t = tallies[half]
+        assert t.asserted == t.correct, half  # no wrong tuple
+    assert tallies["all"].correct / tallies["all"].asserted >= 0.95  # the bar
+    assert tallies["development"].hits >= 6 and tallies["heldout"].hits >= 7
+    assert tallies["all"].printed_hits / tallies["all"].printed >= 0.4
 
 
 def test_evidence_spans_and_direction(shared_data, capsys):

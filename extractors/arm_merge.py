@@ -1,0 +1,216 @@
+"""Fold the phrases that may name arms into arms: roles, one arm per comparator kind and per active
+identity, doses kept apart, a generic "control group" placed, sizes filled in.
+
+``extractors.arm_phrases`` finds the :class:`Candidate` phrases; ``extractors.arms`` calls
+:func:`merge_candidates` and turns what it returns into ``Arm`` records.
+
+Examples
+--------
+>>> from extractors.arm_phrases import Candidate
+>>> cands = [Candidate("G-CSF 100 \u00b5g", 0, role="treatment"), Candidate("G-CSF 300 \u00b5g", 20, role="treatment"),
+...          Candidate("placebo", 40)]
+>>> [(a.name, a.role) for a in merge_candidates(cands, "G-CSF 100 \u00b5g vs G-CSF 300 \u00b5g vs placebo")]
+[('G-CSF 100 \u00b5g', 'treatment'), ('G-CSF 300 \u00b5g', 'treatment'), ('placebo', 'control')]
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.arm_phrases import Candidate, each_size, size_before
+from extractors.arm_words import PREFERRED_CONTROL, TREATMENT_WORDS, control_kind, terms_in, therapy_regex
+from extractors.patterns import lowered
+
+
+def _role(cand: Candidate) -> None:
+    if cand.role:
+        return
+    kind = control_kind(cand.name)
+    if kind:
+        cand.role, cand.control_kind = "control", kind
+        return
+    regex, owner = therapy_regex(None)
+    hit = regex.search(cand.name) if regex is not None else None
+    if hit and re.search(r"(?:\bno|\bwithout|\bnon)[\s-]+$", cand.name[:hit.start()], re.IGNORECASE):
+        cand.role, cand.control_kind = "control", "no_treatment"  # "no tacrolimus (n = 40)"
+    elif hit:
+        cand.role, cand.therapy = "treatment", owner.get(hit.group(0).lower())
+        cand.keys |= terms_in(cand.name, cand.therapy)
+    elif TREATMENT_WORDS.match(cand.name):
+        cand.role = "treatment"
+
+
+def merge_candidates(candidates: list[Candidate], text: str,
+                     hint_doses: tuple[frozenset, frozenset] | None = None) -> list[Candidate]:
+    """Fold the candidate phrases into arms: one per control kind, one per active identity.
+
+    ``hint_doses`` are the doses an intervention and a comparator hint state, if any."""
+    for cand in candidates:
+        _role(cand)
+        cand.keys.add(cand.name.lower())
+    candidates = [c for c in candidates if c.role in ("treatment", "control")]
+    candidates.sort(key=lambda c: c.start)
+    arms: list[Candidate] = []
+    specific = {c.control_kind for c in candidates if c.role == "control" and c.control_kind != "control"
+                and not c.letter}
+    for cand in candidates:
+        if len(specific) > 1 and _generic_control(cand):
+            continue  # "the control group" of a trial with two comparators: placed below
+        target = _same_arm(arms, cand)
+        if target is None:
+            arms.append(cand)
+            continue
+        target.keys |= cand.keys
+        target.hinted = target.hinted or cand.hinted
+        if target.size is None:
+            target.size = cand.size
+        if target.therapy is None:
+            target.therapy = cand.therapy
+        if target.order is None:
+            target.order = cand.order
+    if len(specific) > 1:
+        for cand in (c for c in candidates if _generic_control(c)):
+            _place_generic_control(arms, cand, text)
+        arms.sort(key=lambda a: a.start)
+    # Generic active names ("intervention group", "study group") join the one active arm.
+    active = [a for a in arms if a.role == "treatment"]
+    generic = [a for a in active if TREATMENT_WORDS.match(a.name)]
+    specific = [a for a in active if not TREATMENT_WORDS.match(a.name)]
+    if generic and len({a.therapy or a.name.lower() for a in specific}) <= 1 and specific:
+        for g in generic:
+            specific[0].keys |= g.keys
+            specific[0].size = specific[0].size or g.size
+            specific[0].order = specific[0].order if specific[0].order is not None else g.order
+            arms.remove(g)
+    _negated_keys(arms)
+    low = lowered(text)
+    for a in arms:
+        if a.size is None:
+            a.size = size_before(text, low, a)
+    each = each_size(text) if len(arms) >= 2 and any(a.size is None for a in arms) else None
+    for a in arms:
+        if a.size is None and each is not None:
+            a.size = each
+    if hint_doses is not None:
+        _hinted_dose(arms, hint_doses)
+    return arms
+
+
+def _generic_control(cand: Candidate) -> bool:
+    return cand.role == "control" and cand.control_kind == "control" and not cand.letter
+
+
+def _place_generic_control(arms: list[Candidate], cand: Candidate, text: str) -> None:
+    """"The control group" when the text names two comparators (saline and no infusion): the one
+    named in the same sentence ("women who had no infusion formed the control group"), else the
+    one untreated arm (a placebo arm is called by its name), else the one with a randomized size
+    ("placebo (n = 50) ... the placebo consisted of normal saline"), else the first named."""
+    controls = [a for a in arms if a.role == "control" and a.control_kind != "control"]
+    near = [a for a in controls if not re.search(r"[.;]\s", text[min(a.start, cand.start):max(a.start, cand.start)])]
+    untreated = [a for a in controls if a.control_kind in ("no_treatment", "standard_care")]
+    sized = [a for a in controls if a.size is not None]
+    target = near[-1] if len(near) >= 1 and len({a.control_kind for a in near}) == 1 else \
+        untreated[0] if len(untreated) == 1 else sized[0] if len(sized) == 1 else \
+        next((a for a in arms if a.role == "control"), None)
+    if target is None:
+        arms.append(cand)
+        return
+    target.keys |= cand.keys
+    if target.size is None:
+        target.size = cand.size
+    if target.order is None:
+        target.order = cand.order
+
+
+_NEGATED = re.compile(r"(?i:no|without)\s+(?P<what>.+)")
+
+
+def _negated_keys(arms: list[Candidate]) -> None:
+    """"randomized to endometrial scratching or no scratch": the word negated in the comparator's
+    name ("scratch") then names the active arm too ("26/66 after scratch")."""
+    active = [a for a in arms if a.role == "treatment"]
+    if len(active) != 1:
+        return
+    taken = {k for a in arms for k in a.keys}
+    for arm in arms:
+        m = _NEGATED.fullmatch(arm.name) if arm.role == "control" else None
+        if m is None:
+            continue
+        what = lowered(m.group("what"))
+        if what in taken or what in _GENERIC_NEGATED:
+            continue
+        words = {w for k in active[0].keys | {active[0].name.lower()} for w in lowered(k).split()}
+        if all(any(_SUFFIXED.fullmatch(w[len(part):]) and w.startswith(part) for w in words)
+               for part in what.split()):
+            active[0].keys.add(what)
+
+
+#: What may follow a negated word in the active arm's name ("scratch" in "scratching").
+_SUFFIXED = re.compile(r"|s|es|ing|ed|ation|al")
+#: Negated words that name no particular therapy ("no treatment").
+_GENERIC_NEGATED = frozenset("treatment intervention therapy medication injection infusion drug drugs".split())
+
+
+def _same_arm(arms: list[Candidate], cand: Candidate) -> Candidate | None:
+    for arm in arms:
+        if arm.role != cand.role:
+            continue
+        if cand.letter or arm.letter:
+            if cand.letter and cand.letter == arm.letter:
+                return arm
+            if cand.letter and arm.letter is None and arm.name.lower() in cand.keys:
+                arm.letter = cand.letter
+                arm.keys |= cand.keys
+                return arm
+            if cand.letter is None and arm.letter and (
+                    cand.name.lower() in arm.keys
+                    or (arm.role == "control" and cand.control_kind == arm.control_kind)
+                    or (arm.role == "treatment" and cand.therapy and cand.therapy == arm.therapy)):
+                return arm
+            continue
+        if arm.role == "control":
+            a, c = arm.name.lower(), cand.name.lower()
+            if arm.control_kind == cand.control_kind or "control" in (arm.control_kind, cand.control_kind) \
+                    or a in c or c in a:
+                if PREFERRED_CONTROL.get(cand.control_kind or "control", 9) < PREFERRED_CONTROL.get(
+                        arm.control_kind or "control", 9):
+                    arm.control_kind = cand.control_kind
+                return arm
+            continue
+        held, new = doses(arm.name, *arm.keys), doses(cand.name, *cand.keys)
+        if held and new and not held & new:
+            continue  # "30 µg YIC" and "60 µg YIC": two arms of one drug
+        if arm.therapy and arm.therapy == cand.therapy:
+            return arm
+        if cand.name.lower() in arm.keys or any(k in cand.name.lower().split() for k in arm.keys):
+            return arm
+        if arm.therapy is None and cand.therapy is None:
+            return arm
+    return None
+
+
+_DOSE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?(mg|g|\u00b5g|\u03bcg|mcg|iu|IU|units?|ml|mL|mg/kg|g/kg)(?![\w/])")
+
+
+DOSE_AFTER = re.compile(r"\s?(?=\d)" + _DOSE.pattern.replace("(?<![\\w.])", ""))
+
+
+def doses(*names: str) -> frozenset[tuple[str, str]]:
+    """The doses names state ("G-CSF 300 \u00b5g" -> {("300", "\u00b5g")})."""
+    return frozenset((m.group(1), m.group(2).lower().replace("\u03bc", "\u00b5"))
+                     for name in names for m in _DOSE.finditer(name))
+
+
+def _hinted_dose(arms: list[Candidate], hint_doses: tuple[frozenset, frozenset]) -> None:
+    """A hint that states a dose ("60 \u00b5g of YIC") names only the arm given that dose."""
+    for role, wanted in zip(("treatment", "control"), hint_doses):
+        hinted = [a for a in arms if a.role == role and a.hinted]
+        if not wanted or len(hinted) < 2:
+            continue
+        matching = [a for a in hinted if doses(a.name, *a.keys) & wanted]
+        if matching:
+            for a in hinted:
+                if a not in matching:
+                    a.hinted = None
+
+
