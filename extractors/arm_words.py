@@ -156,8 +156,9 @@ alone only standard usual care received receiving given study intervention admin
 """.split())
 
 
-#: How papers letter or number their groups ("group A", "group II", "arm 2").
-LABEL = r"(?:[A-D]|I{1,3}|IV|[1-4])(?![\w])"
+#: How papers letter or number their groups ("group A", "group II", "arm 2") — never the start of
+#: a count, decimal or percentage: "G-CSF group 2/10 (20%)" names no group 2.
+LABEL = r"(?:[A-D]|I{1,3}|IV|[1-4])(?![\w]|[/.,·]\d|\s*%)"
 
 
 def hint_letters(words: str) -> set[str]:

@@ -152,3 +152,12 @@ def test_the_control_group_is_the_randomized_comparator_not_a_description_of_it(
             "The CPR was higher in the G-CSF group than in the control group.")
     placebo = next(a for a in find_arms(text, "g_csf") if a.control_kind == "placebo")
     assert "control" in placebo.keys
+
+
+def test_a_count_after_the_word_group_is_not_a_numbered_group():
+    # Found by the Hypothesis test of two-arm sentences: "G-CSF group 2/10" read as an arm "group 2".
+    from extractors.arms import find_arms
+
+    text = ("Women were randomized to G-CSF (n = 10) or placebo (n = 10). "
+            "Clinical pregnancy: G-CSF group 2/10 (20.0%) vs placebo group 1/10 (10.0%).")
+    assert [a.name for a in find_arms(text, therapy="g_csf")] == ["G-CSF", "placebo"]
