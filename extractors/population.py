@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 
 from config.vocabulary import RifVocabulary, default_rif_vocabulary
+from extractors.keywords import PhraseGate, found_words, has_word, tokens
 from extractors.records import RifDefinition, Span
 
 RULE_POPULATION = "population.terms.v1"
@@ -92,6 +93,55 @@ class _Grammar:
 
 
 _GRAMMARS: dict[int, tuple[RifVocabulary, _Grammar]] = {}
+#: (vocabulary, gate over the case-insensitive terms, gate over the terms matched as written)
+_GATES: dict[int, tuple[RifVocabulary, PhraseGate, PhraseGate]] = {}
+#: Words of the RPL count phrase (_RPL_COUNT) that a population gate must also let through.
+_RPL_COUNT_WORDS = ("miscarriages", "pregnancy losses", "abortions")
+
+
+def population_gates(vocabulary: RifVocabulary) -> tuple[PhraseGate, PhraseGate]:
+    """The gates of :func:`might_mention_population` for a vocabulary (built once)."""
+    cached = _GATES.get(id(vocabulary))
+    if cached is not None and cached[0] is vocabulary:
+        return cached[1], cached[2]
+    terms = (*vocabulary.terms.rif, *vocabulary.terms.rpl, *vocabulary.terms.ivf)
+    cased = [t for t in terms if sum(ch.isupper() for ch in t) >= 2]  # matched as written (_phrase_regex)
+    insensitive = [t for t in terms if t not in cased] + list(_RPL_COUNT_WORDS)
+    gates = (PhraseGate(insensitive), PhraseGate(cased))
+    _GATES[id(vocabulary)] = (vocabulary, *gates)
+    return gates
+
+
+def _written(text: str, term: str) -> bool:
+    """A case-sensitive term occurs as written: a one-word term ("ART") as a whole word; every
+    word of a longer one ("IVF-ET", whose words may be joined by a hyphen) somewhere in the text."""
+    words = re.findall(r"\w+", term)
+    if len(words) == 1:
+        return has_word(text, words[0])
+    return all(word in text for word in words)
+
+
+def might_mention_population(text: str, vocabulary: RifVocabulary | None = None, *,
+                             found: set[str] | None = None) -> bool:
+    """False only when :func:`find_population` would answer ``other`` with no RIF definition.
+
+    ``found`` is :func:`extractors.keywords.found_words` of the text's tokens, when the caller has
+    it (computed here otherwise). A population needs a RIF, RPL or IVF term or a count of miscarriages; all the words of one such
+    term must then be among the tokens, and a term matched in its own case ("RIF", "ART") must
+    also occur in ``text`` as written.
+
+    Examples
+    --------
+    >>> might_mention_population("Statins after stroke: a cohort study")
+    False
+    >>> might_mention_population("Heparin for repeated implantation failure")
+    True
+    """
+    insensitive, cased = population_gates(vocabulary or default_rif_vocabulary())
+    found = found_words(tokens(text)) if found is None else found
+    if insensitive.candidates(found=found):
+        return True
+    return any(_written(text, term) for term in cased.candidates(found=found))
 
 
 def _grammar(vocabulary: RifVocabulary) -> _Grammar:
