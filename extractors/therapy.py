@@ -71,7 +71,14 @@ _CO_INTERVENTION = re.compile(
     r"(?:treatment|care|protocol|luteal|regimen)|\bluteal[\s-]phase\s+support\b|\bregardless\s+of\s+group\b", _I)
 _CONTROL_ARM = re.compile(r"\bcontrol\s+(?:group|arm)\b[^.;]*?\b(?:received|got|given|were\s+treated)\b", _I)
 _ALONE = re.compile(r"^\s*(?:alone|only|monotherapy)\b", _I)
-_COMPARATOR_BEFORE = re.compile(r"\b(?:versus|vs\.?|compared\s+(?:with|to)|or)\s+(?:\w+\s+){0,3}$", _I)
+#: A biopsy or sampling of the endometrium is an injury (scratch) only when it is done for its own
+#: sake; done to test or analyse the endometrium (ERA, endometritis, gene expression) it is a
+#: diagnostic step, not the trial's therapy.
+_SAMPLING = re.compile(r"biops|sampl|curettage|aspirat", _I)
+_DIAGNOSTIC = re.compile(r"\breceptivity\b|\bERA\b|\banaly[sz]|\bexpression\b|\bdiagnos|\bhistolog|\bendometritis\b|"
+                         r"\bCD138\b|\bmicrobio|\btranscript|\bgene\b|\bmarkers?\b|\btest(?:s|ing)?\b|\bdating\b|"
+                         r"\bcollected\b|\bobtained\b|\bassay|\bsamples?\b|\bimmunohisto|\bNK\s+cells?\b", _I)
+_INJURY = re.compile(r"injur|scratch|trauma|\bwound|\bdamage", _I)
 _INTRAUTERINE = re.compile(
     r"\bintra[\s-]?uterine(?!\s+(?:pregnanc|insemination|device|gestation|growth|fetal|death))|"
     r"\bintracavitary\b|\buterine\s+cavity\b|\binto\s+the\s+uter|\bendometri(?:al|um)\s+(?:flush|infus|"
@@ -275,8 +282,10 @@ def _judge(matcher, therapy, start, end, rule, index, sentence, full, in_title, 
             return None  # systemic hCG: the ovulation trigger every IVF cycle has
         if re.search(r"\bPBMCs?\b|mononuclear", sentence, _I):
             return None  # hCG as the culture additive of PBMC
+    if therapy == "scratch" and _SAMPLING.search(full[start:end]) and _DIAGNOSTIC.search(sentence) \
+            and not _INJURY.search(sentence):
+        return None  # a diagnostic biopsy (see _SAMPLING)
     after = full[end:end + 20]
-    before = full[max(0, start - 40):start]
     role, weight = "intervention", 0.0
     if in_title:
         weight = 4.0
@@ -334,7 +343,14 @@ def _decide(mentions: list[Mention], full: str, shift: int, sentences) -> Therap
             continue
         if "co_intervention" in roles and not any(m.weight >= 4.0 and m.role == "intervention" for m in items):
             continue
-        score = sum(m.weight for m in items if m.role == "intervention")
+        # where a therapy is named counts, not how often one sentence names it ("intravenous
+        # immunoglobulin (IVIG)" is one naming)
+        best_in_sentence: dict[int, float] = {}
+        for m in items:
+            if m.role == "intervention":
+                key = -1 if m.start < shift else m.sentence  # the title is its own place
+                best_in_sentence[key] = max(best_in_sentence.get(key, 0.0), m.weight)
+        score = sum(best_in_sentence.values())
         if roles == {"comparator"} or score < 2.0:
             continue
         first = min(m.start for m in items)
