@@ -44,6 +44,8 @@ class PopulationTerms:
     rif: tuple[str, ...] = field(metadata={"check": _nonempty})
     rpl: tuple[str, ...] = field(metadata={"check": _nonempty})
     ivf: tuple[str, ...] = field(metadata={"check": _nonempty})
+    #: Phrases that say "at least one failure" ("prior implantation failure"): RIF only with a count.
+    weak_rif: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from spacy.matcher import PhraseMatcher
 
 from config.schema import Therapy, default_config
 from extractors.abbreviations import find_abbreviations
+from extractors.keywords import PhraseGate, found_words, tokens
 from extractors.nlp import get_nlp
 from extractors.records import Span, TherapyFinding
 
@@ -70,7 +71,14 @@ _CO_INTERVENTION = re.compile(
     r"(?:treatment|care|protocol|luteal|regimen)|\bluteal[\s-]phase\s+support\b|\bregardless\s+of\s+group\b", _I)
 _CONTROL_ARM = re.compile(r"\bcontrol\s+(?:group|arm)\b[^.;]*?\b(?:received|got|given|were\s+treated)\b", _I)
 _ALONE = re.compile(r"^\s*(?:alone|only|monotherapy)\b", _I)
-_COMPARATOR_BEFORE = re.compile(r"\b(?:versus|vs\.?|compared\s+(?:with|to)|or)\s+(?:\w+\s+){0,3}$", _I)
+#: A biopsy or sampling of the endometrium is an injury (scratch) only when it is done for its own
+#: sake; done to test or analyse the endometrium (ERA, endometritis, gene expression) it is a
+#: diagnostic step, not the trial's therapy.
+_SAMPLING = re.compile(r"biops|sampl|curettage|aspirat", _I)
+_DIAGNOSTIC = re.compile(r"\breceptivity\b|\bERA\b|\banaly[sz]|\bexpression\b|\bdiagnos|\bhistolog|\bendometritis\b|"
+                         r"\bCD138\b|\bmicrobio|\btranscript|\bgene\b|\bmarkers?\b|\btest(?:s|ing)?\b|\bdating\b|"
+                         r"\bcollected\b|\bobtained\b|\bassay|\bsamples?\b|\bimmunohisto|\bNK\s+cells?\b", _I)
+_INJURY = re.compile(r"injur|scratch|trauma|\bwound|\bdamage", _I)
 _INTRAUTERINE = re.compile(
     r"\bintra[\s-]?uterine(?!\s+(?:pregnanc|insemination|device|gestation|growth|fetal|death))|"
     r"\bintracavitary\b|\buterine\s+cavity\b|\binto\s+the\s+uter|\bendometri(?:al|um)\s+(?:flush|infus|"
@@ -111,6 +119,7 @@ class TherapyMatcher:
         self.exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self.ambiguous: dict[str, set[str]] = {}
         self.abbreviation_owner: dict[str, str] = {}
+        all_phrases, all_shorts = [], []
         for therapy in therapies:
             phrases = list(therapy.phrases) + list(therapy.brands)
             self.lower.add(therapy.id, [self.nlp.make_doc(p) for p in phrases])
@@ -119,9 +128,35 @@ class TherapyMatcher:
             self.ambiguous[therapy.id] = set(therapy.ambiguous)
             for short in shorts:
                 self.abbreviation_owner[short] = therapy.id
+            all_phrases += phrases
+            all_shorts += shorts
+        # The gate of might_mention: phrases and brands match whatever their case, abbreviations
+        # and typos only as written.
+        self._phrase_gate = PhraseGate(all_phrases)
+        self._short_gate = PhraseGate(all_shorts)
+        self._phrase_owner: dict[str, str | None] = {}  # long forms seen, and their therapy
+
+    def might_mention(self, text: str, found: set[str] | None = None) -> bool:
+        """False only when no therapy of the vocabulary can be found in ``text``.
+
+        ``found`` is :func:`extractors.keywords.found_words` of the text's tokens, when the caller
+        has it (computed here otherwise). A phrase or brand matches case-insensitively, so its words among the tokens are enough; an
+        abbreviation or typo matches in its own case, so it must also occur in ``text`` as
+        written. A paper's own abbreviation counts only when its long form is a vocabulary
+        phrase, which the first test already covers.
+        """
+        found = found_words(tokens(text)) if found is None else found
+        if self._phrase_gate.candidates(found=found):
+            return True
+        return any(short in text for short in self._short_gate.candidates(found=found))
 
     def therapy_of_phrase(self, text: str) -> str | None:
         """The therapy whose vocabulary phrase covers most of ``text`` (a long form), if any."""
+        if text not in self._phrase_owner:
+            self._phrase_owner[text] = self._longest_phrase_owner(text)
+        return self._phrase_owner[text]
+
+    def _longest_phrase_owner(self, text: str) -> str | None:
         doc = self.nlp.make_doc(text)
         best = None
         for match_id, start, end in self.lower(doc) + self.exact(doc):
@@ -158,9 +193,9 @@ def _kind_at(sections: list[tuple[int, str]], offset: int) -> str:
     return kind
 
 
-def _find_mentions(matcher: TherapyMatcher, text: str, offset_shift: int):
+def _find_mentions(matcher: TherapyMatcher, text: str, offset_shift: int, doc=None):
     """Raw (therapy, start, end, rule) matches in ``text``, offsets shifted into the abstract."""
-    doc = matcher.nlp.make_doc(text)
+    doc = doc if doc is not None else matcher.nlp.make_doc(text)
     raw = []
     for match_id, start, end in matcher.lower(doc):
         span = doc[start:end]
@@ -187,16 +222,27 @@ def _longest_first(raw):
     return kept
 
 
-def find_therapies(title: str, abstract: str, matcher: TherapyMatcher | None = None) -> TherapyResult:
+NO_THERAPY = TherapyResult((), "none", ())
+
+
+def therapy_text(title: str, abstract: str) -> str:
+    """The text :func:`find_therapies` reads (title, newline, abstract): for ``nlp.pipe`` batches."""
+    return f"{title}\n{abstract}"
+
+
+def find_therapies(title: str, abstract: str, matcher: TherapyMatcher | None = None, *, doc=None) -> TherapyResult:
     """The therapies a record randomised, with the primary one (``none`` when there is none).
 
-    Offsets of the evidence spans index into ``abstract``; a title mention has no span.
+    Offsets of the evidence spans index into ``abstract``; a title mention has no span. ``doc``
+    is ``matcher.nlp(therapy_text(title, abstract))`` when the caller has it already (a batch
+    made with ``nlp.pipe``).
     """
     matcher = matcher or default_matcher()
-    full = f"{title}\n{abstract}"
+    full = therapy_text(title, abstract)
     shift = len(title) + 1  # offsets in ``full`` minus shift = offsets in ``abstract``
+    doc = doc if doc is not None else matcher.nlp(full)
 
-    raw = _find_mentions(matcher, full, 0)
+    raw = _find_mentions(matcher, full, 0, doc)
     defined = find_abbreviations(full)
     overridden: set[str] = set()
     paper_terms: dict[str, str] = {}
@@ -215,7 +261,6 @@ def find_therapies(title: str, abstract: str, matcher: TherapyMatcher | None = N
                                   and r[0] not in named_in_full)]
     raw = _longest_first(raw)
 
-    doc = matcher.nlp(full)
     sentences = list(doc.sents)
     sections = _sections(full)
     mentions = []
@@ -237,8 +282,10 @@ def _judge(matcher, therapy, start, end, rule, index, sentence, full, in_title, 
             return None  # systemic hCG: the ovulation trigger every IVF cycle has
         if re.search(r"\bPBMCs?\b|mononuclear", sentence, _I):
             return None  # hCG as the culture additive of PBMC
+    if therapy == "scratch" and _SAMPLING.search(full[start:end]) and _DIAGNOSTIC.search(sentence) \
+            and not _INJURY.search(sentence):
+        return None  # a diagnostic biopsy (see _SAMPLING)
     after = full[end:end + 20]
-    before = full[max(0, start - 40):start]
     role, weight = "intervention", 0.0
     if in_title:
         weight = 4.0
@@ -296,7 +343,14 @@ def _decide(mentions: list[Mention], full: str, shift: int, sentences) -> Therap
             continue
         if "co_intervention" in roles and not any(m.weight >= 4.0 and m.role == "intervention" for m in items):
             continue
-        score = sum(m.weight for m in items if m.role == "intervention")
+        # where a therapy is named counts, not how often one sentence names it ("intravenous
+        # immunoglobulin (IVIG)" is one naming)
+        best_in_sentence: dict[int, float] = {}
+        for m in items:
+            if m.role == "intervention":
+                key = -1 if m.start < shift else m.sentence  # the title is its own place
+                best_in_sentence[key] = max(best_in_sentence.get(key, 0.0), m.weight)
+        score = sum(best_in_sentence.values())
         if roles == {"comparator"} or score < 2.0:
             continue
         first = min(m.start for m in items)

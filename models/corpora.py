@@ -14,6 +14,8 @@ Splits (documented in ``models/artifacts/MODEL_CARD.md``):
 - ``pubmed_other``: records of ``pubmed_labelled`` that did not come from RobotReviewer. Training.
 - ``evidence_inference``: RCT reports (positives), split by the corpus's own article-id lists.
 - ``ctgov``: ClinicalTrials.gov descriptions (negatives: registrations, not reports). Training.
+- ``ebm_nlp``: EBM-NLP abstracts (PubMed RCT reports, as the corpus sampled them), rebuilt from
+  their tokens. Training positives.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import csv
 import hashlib
 import json
 import re
+import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -214,3 +217,68 @@ def load_ivf_subset(data_dir: Path) -> list[Article]:
     """The 23 assisted-reproduction trial reports of Evidence Inference, title and abstract."""
     folder = data_dir / "evidence_inference" / "ivf_subset" / "abst"
     return [read_ivf_abstract(path) for path in sorted(folder.glob("*.abst"))]
+
+
+#: No space before these tokens, none after the opening ones, when a token list is joined again.
+_NO_SPACE_BEFORE = re.compile(r" ([,.;:%)\]])")
+_NO_SPACE_AFTER = re.compile(r"([(\[]) ")
+
+
+def detokenize(tokens: Iterable[str]) -> str:
+    """Tokens joined with single spaces, punctuation put back against its word."""
+    text = " ".join(tokens)
+    return _NO_SPACE_AFTER.sub(r"\1", _NO_SPACE_BEFORE.sub(r"\1", text))
+
+
+def _ebm_article(pmid: str, sentences: list[list[str]]) -> Article:
+    # EBM-NLP stores title and abstract as one token stream; its first sentence is the title.
+    title = detokenize(sentences[0]) if sentences else ""
+    abstract = "\n".join(detokenize(s) for s in sentences[1:])
+    return Article(pmid=pmid, title=title, abstract=abstract, source_format="ebm_nlp")
+
+
+def _conll_documents(path: Path) -> Iterator[tuple[str, list[list[str]]]]:
+    pmid, sentences, current = None, [], []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("-DOCSTART-"):
+                if pmid:
+                    yield pmid, sentences + ([current] if current else [])
+                pmid, sentences, current = re.search(r"\((\d+)\)", line).group(1), [], []
+            elif line.strip():
+                current.append(line.split()[0])
+            elif current:
+                sentences.append(current)
+                current = []
+    if pmid:
+        yield pmid, sentences + ([current] if current else [])
+
+
+def _token_sentences(tokens: list[str]) -> list[list[str]]:
+    sentences, current = [], []
+    for token in tokens:
+        current.append(token)
+        if token in (".", "?", "!"):
+            sentences.append(current)
+            current = []
+    return sentences + ([current] if current else [])
+
+
+def load_ebm_nlp(data_dir: Path) -> list[LabelledRecord]:
+    """EBM-NLP abstracts (both releases, one record per PMID): RCT reports, label True."""
+    seen: dict[str, Article] = {}
+    for name in ("dev.txt", "test.txt"):
+        for pmid, sentences in _conll_documents(data_dir / "ebm_nlp_conll_scibert" / name):
+            seen.setdefault(pmid, _ebm_article(pmid, sentences))
+    archive = data_dir / "ebm_nlp_difficulty" / "ebm_nlp_difficulty.tar.gz"
+    with tarfile.open(archive) as tar:
+        for member in sorted(tar.getmembers(), key=lambda m: m.name):
+            name = Path(member.name).name
+            if not (member.isfile() and name.endswith(".tokens") and not name.startswith("._")):
+                continue
+            pmid = name.split(".")[0]
+            if pmid in seen:
+                continue
+            tokens = tar.extractfile(member).read().decode("utf-8").split()
+            seen[pmid] = _ebm_article(pmid, _token_sentences(tokens))
+    return [LabelledRecord(article, True, "ebm_nlp") for _, article in sorted(seen.items())]

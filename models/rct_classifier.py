@@ -1,21 +1,25 @@
 """A calibrated probability that a record reports the results of a randomised trial, from text.
 
-The model is a logistic regression over three blocks of features of title + abstract:
-word 1-2-grams and character 3-5-grams (sublinear tf-idf, l2-normalised rows), and the explicit
-cues of :mod:`models.features`. Its decision value is mapped to a probability by a Platt
-sigmoid fitted on out-of-fold decision values (the same as scikit-learn's
-``CalibratedClassifierCV(method="sigmoid", ensemble=False)``), so the probability is calibrated
-on records the model did not see.
+A hybrid of explicit rules and a linear model:
 
-The artifact is plain JSON (vocabularies, idf, coefficients, calibration, settings): safe to load,
-readable in a diff, and independent of pickling details of the library version. Vectorising is
-done here, from the vocabulary, so training and scoring use exactly the same arithmetic.
+1. :func:`models.rct_rules.judge` puts the record in a stratum: ``not_report`` (syntheses,
+   protocols, secondary analyses, case reports, animal studies, observational designs ...),
+   ``randomised`` (the record says its participants were randomised) or ``undecided``.
+2. A logistic regression over word 1-2-grams (sublinear tf-idf, :mod:`models.tfidf`) and the
+   explicit cues of :mod:`models.features` gives a decision value.
+3. The probability is Platt's sigmoid of that value, fitted per stratum (:mod:`models.calibration`)
+   on out-of-fold decision values of the calibration records: the rules move the probability as
+   far as the data say they should, and the model ranks records inside each stratum.
+
+The artifact is plain JSON (vocabulary, idf, coefficients, calibration, settings): safe to load,
+readable in a diff, independent of pickling details of the library version.
 
 Examples
 --------
->>> model = train([("Drug A versus placebo: a randomised trial", "Patients were randomly assigned."),
-...                ("A case of rash", "We report a 40-year-old woman with a rash.")] * 6,
-...               [True, False] * 6, settings=ModelSettings(min_df=1, cv_folds=2))
+>>> model = train([("Drug A versus placebo", "Patients were randomly assigned to A or placebo."),
+...                ("A case of rash", "We report a 40-year-old woman with a rash."),
+...                ("Drug B and falls", "We followed 300 patients for a year.")] * 6,
+...               [True, False, False] * 6, settings=ModelSettings(min_df=1, cv_folds=2))
 >>> bool(model.score_pairs([("Aspirin or placebo", "Women were randomized to two groups.")])[0] > 0.5)
 True
 """
@@ -24,20 +28,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
+from models.calibration import StratifiedSigmoid, fit_stratified_sigmoid
 from models.features import FEATURE_NAMES, cue_matrix
+from models.rct_rules import STRATA, RuleVerdict, judge, judge_scan
+from models.text_scan import Scan
+from models.tfidf import TfidfBlock, fit_tfidf, word_grams
 
-ARTIFACT_FORMAT = "rifwatch-rct-linear/1"
+ARTIFACT_FORMAT = "rifwatch-rct-hybrid/2"
+_STRATUM_INDEX = {name: i for i, name in enumerate(STRATA)}
 
 
 class ModelFileError(ValueError):
@@ -48,141 +56,102 @@ class ModelFileError(ValueError):
 class ModelSettings:
     """How a model is trained; stored in the artifact so a retrain can repeat it exactly."""
 
-    word_ngrams: tuple[int, int] = (1, 2)
-    char_ngrams: tuple[int, int] = (3, 5)
     min_df: int = 2
     max_word_features: int = 30000
-    max_char_features: int = 30000
     #: Inverse regularisation strength of the logistic regression.
     c: float = 4.0
-    #: Multiplier on the binary cue block, so cues weigh like a strong word at the same penalty.
-    cue_weight: float = 1.0
     cv_folds: int = 5
     seed: int = 0
-    class_weight: str | None = "balanced"
+    #: Longest word n-gram of the word block (1: words only; 2: words and bigrams). Words only:
+    #: on the development half, bigrams changed no figure beyond one record and cost a third of
+    #: the scoring time (measured; models/artifacts/MODEL_CARD.md).
+    ngram_max: int = 1
 
 
 @dataclass(frozen=True)
-class _TfidfBlock:
-    vocabulary: dict[str, int]
-    idf: np.ndarray
-    analyzer: str
-    ngram_range: tuple[int, int]
+class Assessment:
+    """The probability of one record with the rule verdict behind its stratum."""
 
-    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        if not self.vocabulary:  # a block switched off in the settings
-            return sparse.csr_matrix((len(texts), 0))
-        counts = _vectorizer(self.analyzer, self.ngram_range, vocabulary=self.vocabulary).transform(texts)
-        return _tfidf(counts, self.idf)
+    probability: float
+    verdict: RuleVerdict
 
 
 @dataclass(frozen=True)
 class RctModel:
-    """A trained RCT classifier: featurisers, linear weights and the calibration sigmoid."""
+    """A trained hybrid classifier: word vocabulary, linear weights, stratified calibration."""
 
     settings: ModelSettings
-    word: _TfidfBlock
-    char: _TfidfBlock
+    word: TfidfBlock
     coef: np.ndarray
     intercept: float
-    sigmoid_a: float
-    sigmoid_b: float
+    sigmoid: StratifiedSigmoid
     feature_names: tuple[str, ...] = FEATURE_NAMES
     trained_on: dict = field(default_factory=dict)
 
-    def features(self, pairs: Sequence[tuple[str, str]]) -> sparse.csr_matrix:
-        texts = [_joined(title, abstract) for title, abstract in pairs]
-        cues = cue_matrix(pairs) * self.settings.cue_weight
-        return sparse.hstack([self.word.transform(texts), self.char.transform(texts), cues], format="csr")
+    def features(self, scans: Sequence[Scan]) -> sparse.csr_matrix:
+        grams = [record_grams(scan, self.settings.ngram_max) for scan in scans]
+        return sparse.hstack([self.word.transform(grams), cue_matrix(scans)], format="csr")
 
     def decision_pairs(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """Raw linear decision values (before calibration)."""
-        if not pairs:
+        return self._decisions([Scan(t, a) for t, a in pairs])
+
+    def _decisions(self, scans: Sequence[Scan]) -> np.ndarray:
+        if not scans:
             return np.zeros(0)
-        return self.features(pairs) @ self.coef + self.intercept
+        return self.features(scans) @ self.coef + self.intercept
+
+    def assess_pairs(self, pairs: Sequence[tuple[str, str]]) -> list[Assessment]:
+        """Probability and rule verdict of each ``(title, abstract)`` pair."""
+        return self.assess_scans([Scan(t, a) for t, a in pairs])
+
+    def assess_scans(self, scans: Sequence[Scan]) -> list[Assessment]:
+        """:meth:`assess_pairs` for records already scanned (the scans keep their answers)."""
+        verdicts = [judge_scan(scan) for scan in scans]
+        probabilities = self._probabilities(scans, verdicts)
+        return [Assessment(float(p), v) for p, v in zip(probabilities, verdicts)]
 
     def score_pairs(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """Calibrated probabilities for (title, abstract) pairs."""
-        return _platt(self.decision_pairs(pairs), self.sigmoid_a, self.sigmoid_b)
+        scans = [Scan(t, a) for t, a in pairs]
+        return self._probabilities(scans, [judge_scan(scan) for scan in scans])
 
     def score_many(self, articles: Iterable) -> np.ndarray:
         """Calibrated probabilities for records with ``title`` and ``abstract`` attributes."""
         return self.score_pairs([(a.title or "", a.abstract or "") for a in articles])
 
-    @property
+    def _probabilities(self, scans: Sequence[Scan], verdicts: Sequence[RuleVerdict]) -> np.ndarray:
+        strata = np.array([_STRATUM_INDEX[v.stratum] for v in verdicts], dtype=np.int64)
+        return self.sigmoid.probability(self._decisions(scans), strata)
+
+    @cached_property
     def version(self) -> str:
-        """A short content hash: two models with the same weights have the same version."""
+        """A short content hash: two models with the same weights have the same version (computed once)."""
         digest = hashlib.sha256(json.dumps(to_json(self), sort_keys=True).encode()).hexdigest()
-        return f"rct-linear-{digest[:12]}"
+        return f"rct-hybrid-{digest[:12]}"
 
 
-def _joined(title: str, abstract: str) -> str:
-    return f"{title}\n{abstract}" if abstract else title
+def record_grams(scan: Scan, n_max: int = 2) -> list[str]:
+    """The word grams of a record: n-grams of title and abstract, and the title's own words marked
+    ``t:`` (a title that says "randomised" says more than an abstract that does)."""
+    title = scan.tokens("title")
+    return word_grams(title + scan.tokens("abstract"), n_max) + [f"t:{token}" for token in title]
 
 
-def _vectorizer(analyzer: str, ngram_range: tuple[int, int], **kwargs) -> CountVectorizer:
-    return CountVectorizer(analyzer=analyzer, ngram_range=tuple(ngram_range), lowercase=True,
-                           token_pattern=r"(?u)\b\w[\w-]*\b" if analyzer == "word" else None,
-                           dtype=np.float64, **kwargs)
+def strata_of(pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+    """The stratum index (position in :data:`models.rct_rules.STRATA`) of each pair."""
+    return np.array([_STRATUM_INDEX[judge(t, a).stratum] for t, a in pairs], dtype=np.int64)
 
 
-def _tfidf(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
-    weighted = counts.tocsr(copy=True)
-    np.log(weighted.data, out=weighted.data)
-    weighted.data += 1.0  # sublinear tf: 1 + log(count)
-    weighted = weighted @ sparse.diags(idf)
-    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ weighted)
-
-
-def _fit_block(texts: Sequence[str], analyzer: str, ngram_range, min_df: int, max_features: int) -> _TfidfBlock:
-    if max_features == 0:
-        return _TfidfBlock({}, np.zeros(0), analyzer, tuple(ngram_range))
-    vectorizer = _vectorizer(analyzer, ngram_range, min_df=min_df, max_features=max_features)
-    counts = vectorizer.fit_transform(texts)
-    n = counts.shape[0]
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0  # smoothed idf, as scikit-learn computes it
-    vocabulary = {term: int(index) for term, index in vectorizer.vocabulary_.items()}
-    return _TfidfBlock(vocabulary, idf, analyzer, tuple(ngram_range))
-
-
-def _platt(scores: np.ndarray, a: float, b: float) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(np.clip(a * scores + b, -500, 500)))
-
-
-def _fit_linear(pairs, labels, settings: ModelSettings) -> tuple[_TfidfBlock, _TfidfBlock, np.ndarray, float]:
-    texts = [_joined(t, a) for t, a in pairs]
-    word = _fit_block(texts, "word", settings.word_ngrams, settings.min_df, settings.max_word_features)
-    char = _fit_block(texts, "char_wb", settings.char_ngrams, settings.min_df, settings.max_char_features)
-    shell = RctModel(settings, word, char, np.zeros(0), 0.0, -1.0, 0.0)
-    matrix = shell.features(pairs)
-    regression = LogisticRegression(C=settings.c, class_weight=settings.class_weight, max_iter=5000,
-                                    solver="liblinear", random_state=settings.seed)
-    regression.fit(matrix, labels)
-    return word, char, regression.coef_.ravel().copy(), float(regression.intercept_[0])
-
-
-def fit_sigmoid(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
-    """Platt's sigmoid ``p = 1 / (1 + exp(a*s + b))`` with his smoothed targets (1999)."""
-    labels = np.asarray(labels, dtype=bool)
-    n_pos, n_neg = labels.sum(), (~labels).sum()
-    target = np.where(labels, (n_pos + 1.0) / (n_pos + 2.0), 1.0 / (n_neg + 2.0))
-    a, b = -1.0, 0.0
-    for _ in range(200):  # Newton's method on the log loss; converges in a few steps
-        p = _platt(scores, a, b)
-        g_a = np.sum((target - p) * scores)
-        g_b = np.sum(target - p)
-        w = p * (1 - p)
-        h_aa, h_ab, h_bb = np.sum(w * scores * scores) + 1e-12, np.sum(w * scores), np.sum(w) + 1e-12
-        det = h_aa * h_bb - h_ab * h_ab
-        step_a = (h_bb * g_a - h_ab * g_b) / det
-        step_b = (h_aa * g_b - h_ab * g_a) / det
-        a, b = a - step_a, b - step_b
-        if abs(step_a) + abs(step_b) < 1e-10:
-            break
-    return float(a), float(b)
+def _fit_linear(pairs, labels: np.ndarray, settings: ModelSettings) -> tuple[TfidfBlock, np.ndarray, float]:
+    scans = [Scan(t, a) for t, a in pairs]
+    word = fit_tfidf([record_grams(scan, settings.ngram_max) for scan in scans], min_df=settings.min_df,
+                     max_features=settings.max_word_features)
+    shell = RctModel(settings, word, np.zeros(0), 0.0, StratifiedSigmoid((1.0,) * len(STRATA), (0.0,) * len(STRATA)))
+    regression = LogisticRegression(C=settings.c, class_weight="balanced", max_iter=5000, solver="liblinear",
+                                    random_state=settings.seed)
+    regression.fit(shell.features(scans), labels)
+    return word, regression.coef_.ravel().copy(), float(regression.intercept_[0])
 
 
 def _as_pairs(texts: Iterable) -> list[tuple[str, str]]:
@@ -199,21 +168,31 @@ def _as_pairs(texts: Iterable) -> list[tuple[str, str]]:
     return pairs
 
 
-def out_of_fold_decisions(texts, labels, settings: ModelSettings) -> np.ndarray:
-    """Decision values of each record from a model trained without its fold (stratified, seeded)."""
+def out_of_fold_decisions(texts, labels, settings: ModelSettings, *, folded: np.ndarray | None = None) -> np.ndarray:
+    """Decision values of the ``folded`` records from models trained without their fold.
+
+    Stratified, seeded k-fold over the records where ``folded`` is true (all by default); the other
+    records are in every training set and get NaN.
+    """
     pairs = _as_pairs(texts)
     y = np.asarray(labels, dtype=bool)
-    folds = StratifiedKFold(n_splits=settings.cv_folds, shuffle=True, random_state=settings.seed)
-    scores = np.zeros(len(pairs))
-    for train_index, test_index in folds.split(np.zeros(len(y)), y):
-        word, char, coef, intercept = _fit_linear([pairs[i] for i in train_index], y[train_index], settings)
-        fold_model = RctModel(settings, word, char, coef, intercept, -1.0, 0.0)
+    folded = np.ones(len(y), dtype=bool) if folded is None else np.asarray(folded, dtype=bool)
+    always = np.flatnonzero(~folded)
+    candidates = np.flatnonzero(folded)
+    scores = np.full(len(pairs), np.nan)
+    splitter = StratifiedKFold(n_splits=settings.cv_folds, shuffle=True, random_state=settings.seed)
+    for train_part, test_part in splitter.split(np.zeros(len(candidates)), y[candidates]):
+        train_index = np.concatenate([always, candidates[train_part]])
+        test_index = candidates[test_part]
+        word, coef, intercept = _fit_linear([pairs[i] for i in train_index], y[train_index], settings)
+        fold_model = RctModel(settings, word, coef, intercept, StratifiedSigmoid((1.0,) * len(STRATA), (0.0,) * len(STRATA)))
         scores[test_index] = fold_model.decision_pairs([pairs[i] for i in test_index])
     return scores
 
 
 def train(texts, labels, *, seed: int = 0, settings: ModelSettings | None = None,
-          out_of_fold: np.ndarray | None = None, trained_on: dict | None = None) -> RctModel:
+          out_of_fold: np.ndarray | None = None, calibrate_on: np.ndarray | None = None,
+          trained_on: dict | None = None) -> RctModel:
     """Train a calibrated model on texts and RCT labels.
 
     Parameters
@@ -226,8 +205,10 @@ def train(texts, labels, *, seed: int = 0, settings: ModelSettings | None = None
     seed
         Seeds the cross-validation folds (and the solver); the same data and seed give the same model.
     out_of_fold
-        Out-of-fold decision values, when the caller already computed them (to choose operating
-        points); computed here otherwise.
+        Out-of-fold decision values of the calibration records, when the caller already has them.
+    calibrate_on
+        Which records fit the calibration (all by default): those whose mix of designs is the one
+        the probability should describe.
 
     Raises
     ------
@@ -243,64 +224,58 @@ def train(texts, labels, *, seed: int = 0, settings: ModelSettings | None = None
         raise ValueError(f"{len(pairs)} texts but {len(y)} labels")
     if len(y) == 0 or y.all() or not y.any():
         raise ValueError("training needs both RCT and non-RCT records")
-    oof = out_of_fold if out_of_fold is not None else out_of_fold_decisions(pairs, y, settings)
-    a, b = fit_sigmoid(oof, y)
-    word, char, coef, intercept = _fit_linear(pairs, y, settings)
-    return RctModel(settings, word, char, coef, intercept, a, b, FEATURE_NAMES, dict(trained_on or {}))
+    calibrate = np.ones(len(y), dtype=bool) if calibrate_on is None else np.asarray(calibrate_on, dtype=bool)
+    oof = out_of_fold if out_of_fold is not None else out_of_fold_decisions(pairs, y, settings, folded=calibrate)
+    strata = strata_of([pairs[i] for i in np.flatnonzero(calibrate)])
+    sigmoid = fit_stratified_sigmoid(oof[calibrate], y[calibrate], strata, n_strata=len(STRATA))
+    word, coef, intercept = _fit_linear(pairs, y, settings)
+    return RctModel(settings, word, coef, intercept, sigmoid, FEATURE_NAMES, dict(trained_on or {}))
 
 
-def _round(values: np.ndarray) -> list[float]:
+def _round(values) -> list[float]:
     return [float(f"{v:.10g}") for v in values]
 
 
 def to_json(model: RctModel) -> dict:
     """The artifact's content: plain lists and numbers (rounded to 10 significant digits)."""
-    def block(b: _TfidfBlock) -> dict:
-        terms = sorted(b.vocabulary, key=b.vocabulary.__getitem__)
-        return {"analyzer": b.analyzer, "ngram_range": list(b.ngram_range), "terms": terms, "idf": _round(b.idf)}
-
     return {
         "format": ARTIFACT_FORMAT,
-        "settings": {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(model.settings).items()},
+        "settings": asdict(model.settings),
         "feature_names": list(model.feature_names),
-        "word": block(model.word),
-        "char": block(model.char),
+        "strata": list(STRATA),
+        "word": {"terms": list(model.word.terms), "idf": _round(model.word.idf)},
         "coef": _round(model.coef),
         "intercept": float(f"{model.intercept:.10g}"),
-        "sigmoid": {"a": float(f"{model.sigmoid_a:.10g}"), "b": float(f"{model.sigmoid_b:.10g}")},
+        "calibration": {"slopes": _round(model.sigmoid.slopes), "intercepts": _round(model.sigmoid.intercepts)},
         "trained_on": model.trained_on,
     }
 
 
 def from_json(data: dict, *, shown: str = "model artifact") -> RctModel:
-    """Rebuild a model from :func:`to_json` output, refusing one built with other cue features."""
+    """Rebuild a model from :func:`to_json` output, refusing one built with other cues or strata."""
     if not isinstance(data, dict) or data.get("format") != ARTIFACT_FORMAT:
-        raise ModelFileError(f"{shown}: not a {ARTIFACT_FORMAT} artifact")
-    if tuple(data["feature_names"]) != FEATURE_NAMES:
+        raise ModelFileError(f"{shown}: not a {ARTIFACT_FORMAT} artifact; retrain with scripts/train_rct_model.py")
+    if tuple(data["feature_names"]) != FEATURE_NAMES or tuple(data["strata"]) != STRATA:
         raise ModelFileError(f"{shown}: built with other cue features; retrain with scripts/train_rct_model.py")
-    raw = dict(data["settings"])
-    settings = ModelSettings(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()})
-
-    def block(b: dict) -> _TfidfBlock:
-        vocabulary = {term: i for i, term in enumerate(b["terms"])}
-        return _TfidfBlock(vocabulary, np.asarray(b["idf"], dtype=np.float64), b["analyzer"], tuple(b["ngram_range"]))
-
-    word, char = block(data["word"]), block(data["char"])
+    settings = ModelSettings(**data["settings"])
+    word = TfidfBlock(tuple(data["word"]["terms"]), np.asarray(data["word"]["idf"], dtype=np.float64))
     coef = np.asarray(data["coef"], dtype=np.float64)
-    expected = len(word.vocabulary) + len(char.vocabulary) + len(FEATURE_NAMES)
+    expected = word.size + len(FEATURE_NAMES)
     if coef.shape != (expected,):
         raise ModelFileError(f"{shown}: {coef.size} weights for {expected} features")
-    return RctModel(settings, word, char, coef, float(data["intercept"]), float(data["sigmoid"]["a"]),
-                    float(data["sigmoid"]["b"]), FEATURE_NAMES, dict(data.get("trained_on", {})))
+    calibration = data["calibration"]
+    sigmoid = StratifiedSigmoid(tuple(float(v) for v in calibration["slopes"]),
+                                tuple(float(v) for v in calibration["intercepts"]))
+    return RctModel(settings, word, coef, float(data["intercept"]), sigmoid, FEATURE_NAMES,
+                    dict(data.get("trained_on", {})))
 
 
 def save_model(model: RctModel, path: Path | str) -> Path:
-    """Write the artifact as JSON (one key per line at the top level keeps diffs readable)."""
+    """Write the artifact as JSON."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = to_json(model)
     with path.open("w", encoding="utf-8") as handle:
-        json.dump(data, handle, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        json.dump(to_json(model), handle, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         handle.write("\n")
     return path
 
@@ -324,23 +299,3 @@ def load_model(path: Path | str) -> RctModel:
         return from_json(data, shown=str(path))
     except (KeyError, TypeError) as exc:
         raise ModelFileError(f"{path}: malformed artifact ({exc})") from None
-
-
-def threshold_for_sensitivity(scores: np.ndarray, labels: np.ndarray, target: float) -> float:
-    """The highest threshold whose sensitivity (share of positives scoring ≥ it) reaches ``target``."""
-    positives = np.sort(np.asarray(scores)[np.asarray(labels, dtype=bool)])
-    if positives.size == 0:
-        raise ValueError("no positive records to set a threshold on")
-    allowed_misses = int(math.floor((1.0 - target) * positives.size + 1e-9))
-    return float(positives[allowed_misses])
-
-
-def threshold_for_specificity(scores: np.ndarray, labels: np.ndarray, target: float) -> float:
-    """The lowest threshold whose specificity (share of negatives scoring below it) reaches ``target``."""
-    negatives = np.sort(np.asarray(scores)[~np.asarray(labels, dtype=bool)])
-    if negatives.size == 0:
-        raise ValueError("no negative records to set a threshold on")
-    index = int(math.ceil(target * negatives.size - 1e-9)) - 1
-    index = min(max(index, 0), negatives.size - 1)
-    upper = negatives[index]
-    return float(np.nextafter(upper, np.inf))

@@ -26,8 +26,12 @@ WAREHOUSE_PAIRS: Callable[[str], Iterable[tuple[str, bool]]] | None = _warehouse
 
 
 def train_from_pairs(pairs: Iterable[tuple[str, bool]], out_dir: Path, *, seed: int = 0,
-                     config_out: Path | None = None, source: str = "warehouse"):
-    """Train from ``(text, is_rct)`` pairs and write the artifact (and operating points when asked)."""
+                     config_out: Path | None = None, source: str = "warehouse", calibrate_on=None):
+    """Train from ``(text, is_rct)`` pairs and write the artifact (and operating points when asked).
+
+    ``calibrate_on`` marks the records whose out-of-fold probabilities fit the calibration and the
+    operating points (all of them by default: a warehouse's indexed records are PubMed's own mix).
+    """
     from models.rct_classifier import save_model
     from models.training import render_operating_points, train_with_points
 
@@ -36,8 +40,9 @@ def train_from_pairs(pairs: Iterable[tuple[str, bool]], out_dir: Path, *, seed: 
     labels = [bool(label) for _, label in items]
     if not items or all(labels) or not any(labels):
         raise UserError(f"cannot train from {source}: need both RCT and non-RCT records, got {len(items)} records")
-    trained = train_with_points(texts, labels, seed=seed, trained_on={"source": source, "n_records": len(items),
-                                                                      "n_rct": sum(labels), "seed": seed})
+    trained = train_with_points(texts, labels, seed=seed, calibrate_on=calibrate_on,
+                                trained_on={"source": source, "n_records": len(items), "n_rct": sum(labels),
+                                            "seed": seed})
     path = save_model(trained.model, Path(out_dir) / "rct_model.json")
     if config_out is not None:
         Path(config_out).write_text(render_operating_points(trained, f"out-of-fold probabilities, {source}"))
@@ -55,10 +60,11 @@ def _train(args) -> int:
         data = Path(args.from_data)
         if not data.is_dir():
             raise UserError(f"--from-data: no such folder: {data}")
-        from models.training import training_records
+        from models.training import calibration_mask, training_records
         records = training_records(data)
         pairs = [(f"{r.article.title}\n\n{r.article.abstract}", r.is_rct) for r in records]
-        trained, path = train_from_pairs(pairs, out_dir, seed=args.seed, source=f"data {data}")
+        trained, path = train_from_pairs(pairs, out_dir, seed=args.seed, source=f"data {data}",
+                                         calibrate_on=calibration_mask(records))
     print(f"wrote {path} ({trained.model.version}, {trained.n_records} records, {trained.n_rct} RCT)")
     for name, point in trained.points.items():
         print(f"  {name}: threshold {point['threshold']} ({point['target']})")

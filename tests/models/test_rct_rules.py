@@ -1,0 +1,76 @@
+"""Which stratum each kind of record falls in, rule by rule, in words of our own."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.rct_rules import judge
+
+CASES = [
+    # (id, title, abstract, stratum, rule)
+    ("title-says-randomised", "Heparin after knee surgery: a randomised controlled trial", "We studied 200 patients.",
+     "randomised", "rct.title_randomised.v1"),
+    ("past-tense-allocation", "Heparin after knee surgery", "Patients were randomly assigned to heparin or saline.",
+     "randomised", "rct.allocation.v1"),
+    ("we-randomised-n", "Heparin after knee surgery", "We randomised 120 patients to heparin or nothing.",
+     "randomised", "rct.allocation.v1"),
+    ("design-label", "Heparin after knee surgery", "DESIGN: Double-blind, randomized, parallel-group study.",
+     "randomised", "rct.design_label.v1"),
+    ("design-statement", "Heparin after knee surgery", "In a prospective, randomized study, 58 women had surgery.",
+     "randomised", "rct.design_statement.v1"),
+    ("meta-analysis-title", "Heparin after surgery: a meta-analysis of randomised trials",
+     "Patients were randomly assigned in the included trials.", "not_report", "rct.synthesis_title.v1"),
+    ("cochrane-structure", "Heparin after surgery",
+     "OBJECTIVES: To assess heparin. SEARCH STRATEGY: We searched CENTRAL. SELECTION CRITERIA: Randomised trials.",
+     "not_report", "rct.synthesis_structure.v1"),
+    ("literature-search", "Heparin after surgery", "We searched MEDLINE and Embase to 2020 for trials.",
+     "not_report", "rct.synthesis_search.v1"),
+    ("protocol-title", "Heparin after surgery: study protocol for a randomised controlled trial",
+     "Patients will be randomised to heparin or placebo.", "not_report", "rct.protocol_title.v1"),
+    ("future-tense", "Heparin after surgery: a randomised controlled trial",
+     "Three hundred patients will be randomised to heparin or placebo.", "not_report", "rct.future_tense.v1"),
+    ("ivf-stimulation-protocols-are-not-a-protocol", "Long versus short agonist protocol in IVF: a randomised trial",
+     "Women were randomly allocated to the long or the short protocol.", "randomised", "rct.title_randomised.v1"),
+    ("secondary-analysis", "Heparin and quality of life",
+     "We performed a secondary analysis of data from a randomized trial of 300 patients.", "not_report",
+     "rct.secondary.v1"),
+    ("post-hoc-title", "Heparin and quality of life: a post hoc analysis of the HEP trial",
+     "Patients were randomly assigned to heparin.", "not_report", "rct.secondary_title.v1"),
+    ("case-report-title", "Bleeding on heparin: a case report", "A woman of 40 bled after surgery.",
+     "not_report", "rct.case_report_title.v1"),
+    ("case-report-abstract", "Bleeding on heparin", "We describe two patients who bled after surgery.",
+     "not_report", "rct.case_report.v1"),
+    ("animal", "Heparin in rats", "Rats were randomly assigned to heparin or saline.", "not_report", "rct.animal.v1"),
+    ("animal-with-people-is-not-animal-only", "Heparin in rats and in patients",
+     "Rats and patients were studied.", "undecided", None),
+    ("mendelian", "Lipids and stroke", "A Mendelian randomization study of 10,000 people.", "not_report",
+     "rct.mendelian.v1"),
+    ("narrative-review", "Heparin in pregnancy: an update", "This article reviews what is known.",
+     "not_report", "rct.review_title.v1"),
+    ("cohort", "Heparin and bleeding", "This retrospective cohort study included 900 patients.",
+     "not_report", "rct.observational.v1"),
+    ("quasi-random", "Heparin and bleeding", "Patients were allocated by alternation to heparin or nothing.",
+     "not_report", "rct.non_randomised.v1"),
+    ("letter-without-abstract", "Re: Heparin and bleeding", "", "not_report", "rct.letter.v1"),
+    ("nothing-said", "Heparin and bleeding", "Patients who received heparin bled less.", "undecided", None),
+]
+
+
+@pytest.mark.parametrize("title, abstract, stratum, rule", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_stratum_and_rule(title, abstract, stratum, rule):
+    verdict = judge(title, abstract)
+    assert (verdict.stratum, verdict.rule_id) == (stratum, rule)
+
+
+@pytest.mark.parametrize("title, abstract, design", [
+    ("Aspirin: a systematic review", "We searched MEDLINE.", "systematic_review"),
+    ("Heparin: study protocol for a randomised trial", "", "protocol"),
+], ids=["systematic-review", "protocol"])
+def test_syntheses_and_protocols_are_never_reports(title, abstract, design):
+    verdict = judge(title, abstract)
+    assert verdict.never_a_report
+
+
+def test_a_case_report_is_not_excluded_outright():
+    """NLM indexes some of these as trial reports; their stratum's calibration decides."""
+    assert not judge("Bleeding on heparin: a case report", "").never_a_report
