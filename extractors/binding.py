@@ -14,7 +14,7 @@ import re
 from typing import Sequence
 
 from extractors.arms import Arm
-from extractors.numbers import Count, events_from_percent, percent_matches
+from extractors.numbers import Count, events_from_percent, percent_matches, sizes_from_percent
 from extractors.outcomes import OutcomeMention
 
 _COMPARED_WITH = re.compile(r"(?:compared\s+(?:with|to)|in\s+comparison\s+(?:with|to)|relative\s+to|versus|vs\.?|than)"
@@ -176,11 +176,32 @@ def resolve(count: Count, arm: Arm, outcome: OutcomeMention) -> tuple[int | None
                                                                             count.percent_decimals) \
                 and count.percent_decimals >= 1:
             return n, arm.size, "totals_from_percent"
+        if not arm.size and n is not None and per_woman and count.percent_decimals >= 1:
+            return _unsized_pct_n(n, count.percent, count.percent_decimals)
         return None, None, "printed"
     if count.form == "pct" and arm.size and per_woman and count.percent_decimals >= 1:
         k = events_from_percent(count.percent, count.percent_decimals, arm.size)
         if k is not None:
             return k, arm.size, "events_from_percent"
+    return None, None, "printed"
+
+
+def _unsized_pct_n(n: int, percent: float, decimals: int) -> tuple[int | None, int | None, str]:
+    """"46.24% (n = 93)" with no size known for the arm: ``n`` may be the group or its events.
+
+    Papers print both. The reading the rounding allows is taken only when the other is impossible
+    (43 of 93 is 46.24%; 93 events of any size is not), so a true figure is never read the wrong
+    way round; when both are possible, nothing is read. Reading ``n`` as events asks two decimals:
+    at one, a figure whose denominator is neither (a rate per cycle beside the women's ``n``) fits
+    some size by chance too often (one time in three for 25 events at 27.2%).
+    """
+    as_group = events_from_percent(percent, decimals, n)
+    sizes = sizes_from_percent(n, percent, decimals)
+    if as_group is not None and sizes == []:
+        return as_group, n, "events_from_percent"
+    if as_group is None and decimals >= 2 and sizes is not None and len(sizes) == 1 \
+            and not any(percent_matches(k, n, percent, decimals) for k in range(n + 1)):
+        return n, sizes[0], "totals_from_percent"
     return None, None, "printed"
 
 
