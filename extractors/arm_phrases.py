@@ -149,17 +149,21 @@ def allocation_phrases(text: str) -> list[Candidate]:
 
 _SIZED_RE = re.compile(rf"[\(\[]\s*[nN]\s?=\s?(?P<n>{INT})\s*[\)\]]")
 _NAMED_SIZE_RE = re.compile(rf"(?<=[(\[;,] )(?P<name>[A-Za-z][\w+-]{{2,}})\s?=\s?(?P<n>{INT})(?=\s*[;,)\]])"
-                            rf"|(?<=[(\[;,])(?P<name2>[A-Za-z][\w+-]{{2,}})\s?=\s?(?P<n2>{INT})(?=\s*[;,)\]])")
+                            rf"|(?<=[(\[;,])(?P<name2>[A-Za-z][\w+-]{{2,}})\s?=\s?(?P<n2>{INT})(?=\s*[;,)\]])"
+                            # "(G-CSF, n = 60; placebo, n = 58)": a one-word name, then its n
+                            rf"|(?:(?<=[(\[;] )|(?<=[(\[;]))(?P<name3>[A-Za-z][\w+-]{{2,}}),\s?[nN]\s?=\s?(?P<n3>{INT})"
+                            rf"(?=\s*[;)\]])")
 
 
 def sized_phrases(text: str) -> list[Candidate]:
-    """Arms printed with their size: "subcutaneous G-CSF (n = 60)", "(Prolutex = 392; ...)"."""
+    """Arms printed with their size: "subcutaneous G-CSF (n = 60)", "(Prolutex = 392; ...)",
+    "(G-CSF, n = 60; placebo, n = 58)"."""
     found = []
     for m in _NAMED_SIZE_RE.finditer(text):
-        name = m.group("name") or m.group("name2")
-        if name.lower() in ("n", "p", "ci", "or", "rr", "hr"):
+        name = m.group("name") or m.group("name2") or m.group("name3")
+        if name.lower() in ("n", "p", "ci", "or", "rr", "hr") or not clean_name(name):
             continue
-        cand = Candidate(name, m.start(), size=parse_int(m.group("n") or m.group("n2")))
+        cand = Candidate(name, m.start(), size=parse_int(m.group("n") or m.group("n2") or m.group("n3")))
         cand.order = cand.start
         found.append(cand)
     for m in _SIZED_RE.finditer(text):

@@ -104,10 +104,12 @@ def order_by_mentions(units: list[Count], mentions: list[tuple[int, int, int]], 
     afters = [[m for m in mentions if m[1] >= unit.end and _AFTER_GAP.fullmatch(text, unit.end, m[1])]
               for unit in units]
     # "... less likely to carry gametocytes than those receiving CQ/SP (30/378 vs 42/86)": the arm
-    # after "than" is the second figure's, never the first's.
+    # after "than" is the second figure's, never the first's. Named between the two figures ("a
+    # higher CPR (45.0%) than the placebo group (25.9%)") it is the second figure's own name.
     befores = [[m for m in mentions if m[2] <= unit.start and _BEFORE_GAP.fullmatch(text, m[2], unit.start)
-                and not _OBJECT_OF_COMPARISON.search(text, max(0, m[1] - 50), m[1])]
-               for unit in units]
+                and (i > 0 and m[1] >= units[i - 1].end
+                     or not _OBJECT_OF_COMPARISON.search(text, max(0, m[1] - 50), m[1]))]
+               for i, unit in enumerate(units)]
     # "51.6% (32/62) after hCG, 44.9% (22/49) after saline and 26% (13/50) in controls": when every
     # figure has its own name after it, the sentence names after its figures, and "hCG" does not
     # also stand before the next one.
