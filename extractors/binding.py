@@ -158,6 +158,42 @@ def order_across_than(units: list[Count], mentions: list[tuple[int, int, int]], 
     return [before[-1][0], after[0][0]]
 
 
+_HIGHER = re.compile(r"\b(?:higher|greater|increased|increases?|more|raised)\b", re.IGNORECASE)
+_LOWER = re.compile(r"\b(?:lower|reduced|reduces?|decreased|decreases?|fewer|less)\b", re.IGNORECASE)
+#: Words that undo a comparative or hand the comparison to another rule (or to nobody).
+_NOT_ONE_WAY = re.compile(r"\b(?:not|no|nor|neither|without|similar|comparable|equal|than|compared|comparison|"
+                          r"versus|vs|relative|but|whereas|while|although|however|respectively)\b", re.IGNORECASE)
+
+
+def order_by_comparative(units: list[Count], mentions: list[tuple[int, int, int]], text: str, sentence_start: int,
+                         arms: Sequence[Arm], pair: tuple[int, int], outcome: OutcomeMention) -> list[int] | None:
+    """"The G-CSF group had a higher CPR (45.0% vs 25.9%)": one arm named, one comparative word.
+
+    The named arm takes the larger figure after "higher" and the smaller after "lower", and the
+    figures must stand in that order (subject first) and fit both arms' printed sizes: the words,
+    the order and the sizes all agree, or nothing is read. A figure pair for one arm's subgroups
+    ("in the G-CSF group, higher in women under 35 (...)") fails the sizes.
+    """
+    if len(units) != 2 or len(arms) != 2 or any(a.size is None for a in arms):
+        return None
+    named = {m[0] for m in mentions}
+    before = [m for m in mentions if sentence_start <= m[1] and m[2] <= units[0].start]
+    if len(named) != 1 or not before:
+        return None
+    gap = _OTHER_PAIR.sub("", _P_IN_GAP.sub("", text[before[0][1]:units[0].start]))
+    if len(gap) > 160 or _GAP_DIGIT.search(gap) or _NOT_ONE_WAY.search(gap):
+        return None
+    higher, lower = len(_HIGHER.findall(gap)), len(_LOWER.findall(gap))
+    if higher + lower != 1:
+        return None
+    rates = [u.events / u.total if u.events is not None and u.total else u.percent for u in units]
+    if None in rates or rates[0] == rates[1] or (rates[0] > rates[1]) != bool(higher):
+        return None
+    subject = before[0][0]
+    order = [subject, pair[1] if subject == pair[0] else pair[0]]
+    return order if _fits(units, order, arms, outcome) is True else None
+
+
 def resolve(count: Count, arm: Arm, outcome: OutcomeMention) -> tuple[int | None, int | None, str]:
     """Events and total of ``count`` for ``arm``: as printed, or proved by a percentage's rounding."""
     if count.events is not None and count.total is not None:

@@ -186,18 +186,6 @@ def sizes_from_percent(events: int, percent: float, decimals: int) -> list[int] 
     return [n for n in range(max(events, low), high + 1) if percent_matches(events, n, percent, decimals)]
 
 
-def totals_from_percent(events: int, percent: float, decimals: int) -> int | None:
-    """The one group size of which ``events`` is ``percent``; ``None`` when none or several.
-
-    Examples
-    --------
-    >>> totals_from_percent(43, 46.24, 2), totals_from_percent(5, 25, 0), totals_from_percent(3, 40, 0)
-    (93, 20, None)
-    """
-    sizes = sizes_from_percent(events, percent, decimals)
-    return sizes[0] if sizes is not None and len(sizes) == 1 else None
-
-
 # --------------------------------------------------------------------------------------------
 # p-values
 # --------------------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from extractors.numbers import (
     parse_number,
     percent_matches,
     sizes_from_percent,
-    totals_from_percent,
 )
 
 
@@ -92,16 +91,16 @@ def test_events_from_percent(pct, decimals, total, expected):
 @pytest.mark.parametrize(
     ("events", "pct", "decimals", "expected"),
     [
-        pytest.param(43, 46.24, 2, 93, id="two-decimals-one-size"),
-        pytest.param(10, 5.0, 1, None, id="one-decimal-several-sizes"),
-        pytest.param(9, 36, 0, 25, id="integer-percent-one-size"),
-        pytest.param(4, 30, 0, None, id="integer-percent-no-size"),
-        pytest.param(0, 0.0, 1, None, id="no-events-no-size"),
-        pytest.param(2, 0.4, 1, None, id="many-sizes-not-walked"),
+        pytest.param(43, 46.24, 2, [93], id="two-decimals-one-size"),
+        pytest.param(10, 5.0, 1, [199, 200, 201, 202], id="one-decimal-several-sizes"),
+        pytest.param(9, 36, 0, [25], id="integer-percent-one-size"),
+        pytest.param(4, 30, 0, [], id="integer-percent-no-size"),
+        pytest.param(0, 0.0, 1, [], id="no-events-no-size"),
+        pytest.param(2, 0.4, 1, None, id="too-many-sizes-to-list"),
     ],
 )
-def test_totals_from_percent(events, pct, decimals, expected):
-    assert totals_from_percent(events, pct, decimals) == expected
+def test_sizes_from_percent(events, pct, decimals, expected):
+    assert sizes_from_percent(events, pct, decimals) == expected
 
 
 # --------------------------------------------------------------------------------------------
@@ -150,4 +149,3 @@ def test_percent_never_proves_a_wrong_group_size(total, data, decimals):
     pct = round(100 * events / total, decimals)
     sizes = sizes_from_percent(events, pct, decimals)
     assert sizes is None or total in sizes
-    assert totals_from_percent(events, pct, decimals) in (None, total)
