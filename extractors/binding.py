@@ -162,7 +162,8 @@ _HIGHER = re.compile(r"\b(?:higher|greater|increased|increases?|more|raised)\b",
 _LOWER = re.compile(r"\b(?:lower|reduced|reduces?|decreased|decreases?|fewer|less)\b", re.IGNORECASE)
 #: Words that undo a comparative or hand the comparison to another rule (or to nobody).
 _NOT_ONE_WAY = re.compile(r"\b(?:not|no|nor|neither|without|similar|comparable|equal|than|compared|comparison|"
-                          r"versus|vs|relative|but|whereas|while|although|however|respectively)\b", re.IGNORECASE)
+                          r"versus|vs|relative|but|whereas|while|although|however|respectively|baseline|before|"
+                          r"pre-?treatment)\b", re.IGNORECASE)
 
 
 def order_by_comparative(units: list[Count], mentions: list[tuple[int, int, int]], text: str, sentence_start: int,
@@ -181,7 +182,9 @@ def order_by_comparative(units: list[Count], mentions: list[tuple[int, int, int]
     if len(named) != 1 or not before:
         return None
     gap = _OTHER_PAIR.sub("", _P_IN_GAP.sub("", text[before[0][1]:units[0].start]))
-    if len(gap) > 160 or _GAP_DIGIT.search(gap) or _NOT_ONE_WAY.search(gap):
+    # the whole lead-in, not only the gap: "Compared with baseline, G-CSF raised the CPR (...)"
+    # is one arm before and after
+    if len(gap) > 160 or _GAP_DIGIT.search(gap) or _NOT_ONE_WAY.search(text, sentence_start, units[0].start):
         return None
     higher, lower = len(_HIGHER.findall(gap)), len(_LOWER.findall(gap))
     if higher + lower != 1:
