@@ -150,10 +150,15 @@ def allocation_phrases(text: str) -> list[Candidate]:
 _SIZED_RE = re.compile(rf"[\(\[]\s*[nN]\s?=\s?(?P<n>{INT})\s*[\)\]]")
 _NAMED_SIZE_RE = re.compile(rf"(?<=[(\[;,] )(?P<name>[A-Za-z][\w+-]{{2,}})\s?=\s?(?P<n>{INT})(?=\s*[;,)\]])"
                             rf"|(?<=[(\[;,])(?P<name2>[A-Za-z][\w+-]{{2,}})\s?=\s?(?P<n2>{INT})(?=\s*[;,)\]])")
+#: "(G-CSF, n = 60; placebo, n = 58)": a one-word name opening a bracket or a list item, then its n.
+#: Found from the ", n =" backwards (a pattern starting at the name is tried at every letter: slow).
+_COMMA_N_RE = re.compile(rf",\s?[nN]\s?=\s?(?P<n>{INT})(?=\s*[;)\]])")
+_NAME_BEFORE_COMMA_N = re.compile(r"(?:^|[(\[;]\s?)(?P<name>[A-Za-z][\w+-]{2,})$")
 
 
 def sized_phrases(text: str) -> list[Candidate]:
-    """Arms printed with their size: "subcutaneous G-CSF (n = 60)", "(Prolutex = 392; ...)"."""
+    """Arms printed with their size: "subcutaneous G-CSF (n = 60)", "(Prolutex = 392; ...)",
+    "(G-CSF, n = 60; placebo, n = 58)"."""
     found = []
     for m in _NAMED_SIZE_RE.finditer(text):
         name = m.group("name") or m.group("name2")
@@ -162,6 +167,12 @@ def sized_phrases(text: str) -> list[Candidate]:
         cand = Candidate(name, m.start(), size=parse_int(m.group("n") or m.group("n2")))
         cand.order = cand.start
         found.append(cand)
+    for m in _COMMA_N_RE.finditer(text):
+        named = _NAME_BEFORE_COMMA_N.search(text, max(0, m.start() - 40), m.start())
+        if named and clean_name(named.group("name")):
+            cand = Candidate(named.group("name"), named.start("name"), size=parse_int(m.group("n")))
+            cand.order = cand.start
+            found.append(cand)
     for m in _SIZED_RE.finditer(text):
         words, start = _words_before(text, m.start(), limit=4)
         name = clean_name(words, tail=True)

@@ -14,7 +14,7 @@ import re
 from typing import Sequence
 
 from extractors.arms import Arm
-from extractors.numbers import Count, events_from_percent, percent_matches
+from extractors.numbers import Count, events_from_percent, percent_matches, sizes_from_percent
 from extractors.outcomes import OutcomeMention
 
 _COMPARED_WITH = re.compile(r"(?:compared\s+(?:with|to)|in\s+comparison\s+(?:with|to)|relative\s+to|versus|vs\.?|than)"
@@ -104,10 +104,12 @@ def order_by_mentions(units: list[Count], mentions: list[tuple[int, int, int]], 
     afters = [[m for m in mentions if m[1] >= unit.end and _AFTER_GAP.fullmatch(text, unit.end, m[1])]
               for unit in units]
     # "... less likely to carry gametocytes than those receiving CQ/SP (30/378 vs 42/86)": the arm
-    # after "than" is the second figure's, never the first's.
+    # after "than" is the second figure's, never the first's. Named between the two figures ("a
+    # higher CPR (45.0%) than the placebo group (25.9%)") it is the second figure's own name.
     befores = [[m for m in mentions if m[2] <= unit.start and _BEFORE_GAP.fullmatch(text, m[2], unit.start)
-                and not _OBJECT_OF_COMPARISON.search(text, max(0, m[1] - 50), m[1])]
-               for unit in units]
+                and (i > 0 and m[1] >= units[i - 1].end
+                     or not _OBJECT_OF_COMPARISON.search(text, max(0, m[1] - 50), m[1]))]
+               for i, unit in enumerate(units)]
     # "51.6% (32/62) after hCG, 44.9% (22/49) after saline and 26% (13/50) in controls": when every
     # figure has its own name after it, the sentence names after its figures, and "hCG" does not
     # also stand before the next one.
@@ -156,6 +158,45 @@ def order_across_than(units: list[Count], mentions: list[tuple[int, int, int]], 
     return [before[-1][0], after[0][0]]
 
 
+_HIGHER = re.compile(r"\b(?:higher|greater|increased|increases?|more|raised)\b", re.IGNORECASE)
+_LOWER = re.compile(r"\b(?:lower|reduced|reduces?|decreased|decreases?|fewer|less)\b", re.IGNORECASE)
+#: Words that undo a comparative or hand the comparison to another rule (or to nobody).
+_NOT_ONE_WAY = re.compile(r"\b(?:not|no|nor|neither|without|similar|comparable|equal|than|compared|comparison|"
+                          r"versus|vs|relative|but|whereas|while|although|however|respectively|baseline|before|"
+                          r"pre-?treatment)\b", re.IGNORECASE)
+
+
+def order_by_comparative(units: list[Count], mentions: list[tuple[int, int, int]], text: str, sentence_start: int,
+                         arms: Sequence[Arm], pair: tuple[int, int], outcome: OutcomeMention) -> list[int] | None:
+    """"The G-CSF group had a higher CPR (45.0% vs 25.9%)": one arm named, one comparative word.
+
+    The named arm takes the larger figure after "higher" and the smaller after "lower", and the
+    figures must stand in that order (subject first) and fit both arms' printed sizes: the words,
+    the order and the sizes all agree, or nothing is read. A figure pair for one arm's subgroups
+    ("in the G-CSF group, higher in women under 35 (...)") fails the sizes.
+    """
+    if len(units) != 2 or len(arms) != 2 or any(a.size is None for a in arms):
+        return None
+    named = {m[0] for m in mentions}
+    before = [m for m in mentions if sentence_start <= m[1] and m[2] <= units[0].start]
+    if len(named) != 1 or not before:
+        return None
+    gap = _OTHER_PAIR.sub("", _P_IN_GAP.sub("", text[before[0][1]:units[0].start]))
+    # the whole lead-in, not only the gap: "Compared with baseline, G-CSF raised the CPR (...)"
+    # is one arm before and after
+    if len(gap) > 160 or _GAP_DIGIT.search(gap) or _NOT_ONE_WAY.search(text, sentence_start, units[0].start):
+        return None
+    higher, lower = len(_HIGHER.findall(gap)), len(_LOWER.findall(gap))
+    if higher + lower != 1:
+        return None
+    rates = [u.events / u.total if u.events is not None and u.total else u.percent for u in units]
+    if None in rates or rates[0] == rates[1] or (rates[0] > rates[1]) != bool(higher):
+        return None
+    subject = before[0][0]
+    order = [subject, pair[1] if subject == pair[0] else pair[0]]
+    return order if _fits(units, order, arms, outcome) is True else None
+
+
 def resolve(count: Count, arm: Arm, outcome: OutcomeMention) -> tuple[int | None, int | None, str]:
     """Events and total of ``count`` for ``arm``: as printed, or proved by a percentage's rounding."""
     if count.events is not None and count.total is not None:
@@ -176,11 +217,32 @@ def resolve(count: Count, arm: Arm, outcome: OutcomeMention) -> tuple[int | None
                                                                             count.percent_decimals) \
                 and count.percent_decimals >= 1:
             return n, arm.size, "totals_from_percent"
+        if not arm.size and n is not None and per_woman and count.percent_decimals >= 1:
+            return _unsized_pct_n(n, count.percent, count.percent_decimals)
         return None, None, "printed"
     if count.form == "pct" and arm.size and per_woman and count.percent_decimals >= 1:
         k = events_from_percent(count.percent, count.percent_decimals, arm.size)
         if k is not None:
             return k, arm.size, "events_from_percent"
+    return None, None, "printed"
+
+
+def _unsized_pct_n(n: int, percent: float, decimals: int) -> tuple[int | None, int | None, str]:
+    """"46.24% (n = 93)" with no size known for the arm: ``n`` may be the group or its events.
+
+    Papers print both. The reading the rounding allows is taken only when the other is impossible
+    (43 of 93 is 46.24%; 93 events of any size is not), so a true figure is never read the wrong
+    way round; when both are possible, nothing is read. Reading ``n`` as events asks two decimals:
+    at one, a figure whose denominator is neither (a rate per cycle beside the women's ``n``) fits
+    some size by chance too often (one time in three for 25 events at 27.2%).
+    """
+    as_group = events_from_percent(percent, decimals, n)
+    sizes = sizes_from_percent(n, percent, decimals)
+    if as_group is not None and sizes == []:
+        return as_group, n, "events_from_percent"
+    if as_group is None and decimals >= 2 and sizes is not None and len(sizes) == 1 \
+            and not any(percent_matches(k, n, percent, decimals) for k in range(n + 1)):
+        return n, sizes[0], "totals_from_percent"
     return None, None, "printed"
 
 

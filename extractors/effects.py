@@ -52,6 +52,7 @@ from typing import Sequence
 from extractors.arms import Arm, ArmMatcher, ArmsHint, comparisons, find_arms
 from extractors.binding import (
     assign_without_mentions,
+    order_by_comparative,
     order_across_than,
     order_by_mentions,
     resolve,
@@ -283,6 +284,8 @@ def _bind_segment(r: _Reading, s, outcome, units, seg_start, seg_end, mentions, 
     binding = "named"
     if order is None and anchors is None:
         order = order_across_than(units, mentions, text)
+    if order is None and anchors is None and len(pairs) == 1:
+        order = order_by_comparative(units, mentions, text, s, arms, pairs[0], outcome)
     if order is None and not seg_mentions and anchors is None:
         outside = [m for m in mentions if not (seg_start <= m[1] < seg_end)]
         if inherited is not None and len(inherited) == len(units):

@@ -162,6 +162,30 @@ def events_from_percent(percent: float, decimals: int, total: int) -> int | None
     return candidates[0] if len(candidates) == 1 else None
 
 
+def sizes_from_percent(events: int, percent: float, decimals: int) -> list[int] | None:
+    """Every group size of which ``events`` is ``percent`` (printed to ``decimals`` places).
+
+    ``None`` when the sizes are too many to be worth listing (a coarse figure of few events):
+    the figure then says nothing about the size.
+
+    Examples
+    --------
+    >>> sizes_from_percent(43, 46.24, 2), sizes_from_percent(62, 40.3, 1), sizes_from_percent(25, 27.2, 1)
+    ([93], [154], [92])
+    >>> sizes_from_percent(3, 40, 0), sizes_from_percent(1, 50.0, 1), sizes_from_percent(3, 0.0, 1)
+    ([], [2], [])
+    """
+    half = 0.5 * 10.0 ** (-decimals)
+    if events <= 0 or not half < percent <= 100:
+        return []
+    low = math.floor(100.0 * events / (percent + half))
+    high = math.ceil(100.0 * events / (percent - half))
+    # A range this wide means the figure pins no size down; do not walk it.
+    if high - low > 50:
+        return None
+    return [n for n in range(max(events, low), high + 1) if percent_matches(events, n, percent, decimals)]
+
+
 # --------------------------------------------------------------------------------------------
 # p-values
 # --------------------------------------------------------------------------------------------

@@ -94,3 +94,28 @@ def test_the_arm_after_than_never_takes_the_first_figure():
     text = ("women given placebo were less likely to conceive within the first four weeks of the study than those "
             "receiving G-CSF (21/60 vs 12/50)")
     assert order_by_mentions(find_counts(text), _mentions(text), text, ARMS) is None
+
+
+UNSIZED = Arm("G-CSF", "treatment", order=0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("46.24% (n = 93)", (43, 93, "events_from_percent"), id="n-is-the-group"),
+        pytest.param("46.24% (n = 43)", (43, 93, "totals_from_percent"), id="n-is-the-events"),
+        pytest.param("40.3% (n = 62)", (None, None, "printed"), id="one-decimal-either-reading-fits"),
+        pytest.param("27.2% (n = 25)", (None, None, "printed"), id="events-reading-needs-two-decimals"),
+        pytest.param("40% (n = 50)", (None, None, "printed"), id="integer-percent-proves-nothing"),
+        pytest.param("46.25% (n = 43)", (None, None, "printed"), id="no-reading-fits"),
+    ],
+)
+def test_resolve_a_percentage_with_n_when_the_arm_has_no_size(text, expected):
+    (count,) = find_counts(text)
+    assert resolve(count, UNSIZED, LIVE_BIRTH) == expected
+
+
+def test_a_percentage_with_n_is_not_read_per_cycle_without_a_size():
+    (count,) = find_counts("46.24% (n = 93)")
+    per_cycle = OutcomeMention("live_birth", "live birth", 0, 10, "cycle")
+    assert resolve(count, UNSIZED, per_cycle) == (None, None, "printed")

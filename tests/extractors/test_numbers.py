@@ -15,6 +15,7 @@ from extractors.numbers import (
     normalise,
     parse_number,
     percent_matches,
+    sizes_from_percent,
 )
 
 
@@ -87,6 +88,21 @@ def test_events_from_percent(pct, decimals, total, expected):
     assert events_from_percent(pct, decimals, total) == expected
 
 
+@pytest.mark.parametrize(
+    ("events", "pct", "decimals", "expected"),
+    [
+        pytest.param(43, 46.24, 2, [93], id="two-decimals-one-size"),
+        pytest.param(10, 5.0, 1, [199, 200, 201, 202], id="one-decimal-several-sizes"),
+        pytest.param(9, 36, 0, [25], id="integer-percent-one-size"),
+        pytest.param(4, 30, 0, [], id="integer-percent-no-size"),
+        pytest.param(0, 0.0, 1, [], id="no-events-no-size"),
+        pytest.param(2, 0.4, 1, None, id="too-many-sizes-to-list"),
+    ],
+)
+def test_sizes_from_percent(events, pct, decimals, expected):
+    assert sizes_from_percent(events, pct, decimals) == expected
+
+
 # --------------------------------------------------------------------------------------------
 # Properties
 # --------------------------------------------------------------------------------------------
@@ -125,3 +141,11 @@ def test_counts_written_as_words(words, value):
 
 def test_a_dose_written_as_a_fraction_is_not_a_count():
     assert find_counts("budesonide/formoterol 320/9 µg or 160/9 mg") == []
+
+
+@given(st.integers(1, 600), st.data(), st.integers(1, 2))
+def test_percent_never_proves_a_wrong_group_size(total, data, decimals):
+    events = data.draw(st.integers(1, total))
+    pct = round(100 * events / total, decimals)
+    sizes = sizes_from_percent(events, pct, decimals)
+    assert sizes is None or total in sizes
