@@ -183,15 +183,16 @@ def extract_effects(article: Article, therapy: str | None = None, arms_hint: Arm
         Another outcome vocabulary (evaluation on corpora whose outcomes are not ours).
     """
     text = normalise(article.abstract)
-    if not _DIGIT.search(text):
-        return []
+    outcomes = matcher or default_matcher()
+    if not _DIGIT.search(text) or not outcomes.might_mention(text):
+        return []  # numbers are bound to a named outcome only (prose and table rows alike)
     tables = find_tables(text)
     spans = [(t.start, t.end) for t in tables]
     arms = find_arms(_arm_text(text, tables), therapy, arms_hint)
     is_meta = bool(_META_TITLE.search(article.title)) or bool(
         re.search(r"\bmeta-?analys[ie]s\b", text[:400], re.IGNORECASE))
     r = _Reading(text, arms, comparisons(arms), comparisons(arms, every_control=True), ArmMatcher(arms, text),
-                 matcher, (matcher or default_matcher()).defined_abbreviations(text), is_meta)
+                 matcher, outcomes.defined_abbreviations(text), is_meta)
     for s, e in _sentences(text):
         if _DIGIT.search(text, s, e) and not _overlaps(s, e, spans):
             _read_sentence(r, s, e)

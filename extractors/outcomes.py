@@ -128,6 +128,14 @@ class OutcomeMatcher:
             found.sort(key=lambda f: f.start)
         return found
 
+    def might_mention(self, text: str) -> bool:
+        """False only when :meth:`find` would find nothing anywhere in ``text``, whatever ``extra``.
+
+        ``extra`` holds abbreviations the text defines right after a phrase ``find`` matches
+        (:meth:`defined_abbreviations`), so a text with no match has none either.
+        """
+        return self._regex is not None and self._regex.search(text) is not None
+
     def words(self, outcome: str) -> frozenset[str]:
         """Every lower-case word of ``outcome``'s phrases and abbreviations."""
         cached = self._words.get(outcome)

@@ -77,3 +77,31 @@ def test_a_matcher_of_other_words():
 )
 def test_words_that_are_not_outcomes_here(text):
     assert mentions(text) == []
+
+
+_FIXTURES = __import__("pathlib").Path(__file__).parents[1] / "fixtures" / "extract" / "rif_abstracts.json"
+
+
+def _fixture_texts() -> list[str]:
+    import json
+
+    return [case["abstract"] for case in json.loads(_FIXTURES.read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize("text", [
+    *_fixture_texts(),
+    "Mean serum ferritin fell from 80 to 45 ng/mL (P = 0.01) in 40 anaemic adults.",
+    "Survival was 12/40 vs 6/40 at one year.",
+], ids=lambda t: t[:30])
+def test_a_text_the_gate_turns_away_has_no_mention(text):
+    """``might_mention`` is the gate of ``extract_effects``: it may let extra texts through, never drop one."""
+    matcher = default_matcher()
+    if not matcher.might_mention(text):
+        assert matcher.find(text) == []
+        assert matcher.defined_abbreviations(text) == {}
+
+
+def test_the_gate_lets_every_outcome_through_and_turns_others_away():
+    matcher = default_matcher()
+    assert matcher.might_mention("The clinical pregnancy rate was 35%.")
+    assert not matcher.might_mention("Mean serum ferritin fell from 80 to 45 ng/mL (P = 0.01).")
