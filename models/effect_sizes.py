@@ -125,7 +125,7 @@ def effect_from_log(measure: str, yi: float, vi: float, *, level: float = 0.95,
     se = math.sqrt(vi)
     z = _z(level)
     low, high = yi - z * se, yi + z * se
-    p = float(2 * norm.sf(abs(yi) / se))
+    p = math.erfc(abs(yi) / se / math.sqrt(2))  # = 2·(1 − Φ(|z|)); scipy's norm.sf costs 0.1 ms a call
     if measure in RATIO_MEASURES:
         return EffectSize(measure, yi, vi, math.exp(yi), math.exp(low), math.exp(high), p, corrected)
     return EffectSize(measure, yi, vi, yi, low, high, p, corrected)
