@@ -21,7 +21,7 @@ Examples
 --------
 >>> scan = Scan("Aspirin or placebo", "Women received either aspirin or placebo (P = 0.03).")
 >>> sorted(name for name, value in zip(FEATURE_NAMES, cue_row(scan)) if value)
-['abstract:either_or', 'abstract:results_stats', 'short_abstract']
+['abstract:either_or', 'abstract:placebo_arm', 'abstract:results_stats', 'short_abstract']
 """
 
 from __future__ import annotations
@@ -47,6 +47,22 @@ ABSTRACT_CUES: tuple[Pattern, ...] = (
             r"\bsealed\s+(?:opaque\s+)?envelopes?\b|\ballocation\s+conceal|\bcomputer[\s-]generated\b"),
     Pattern("results_stats", ("<", "=", ">", "≤", "95", "odds", "relative"),
             r"\bp\s*[<=>≤]\s*0?\.\d|\b95\s*%\s*(?:ci|confidence)|\bodds\s+ratio\b|\brelative\s+risk\b"),
+    # Designs of trial reports the allocation rules may not see named (CONSORT 2010 extensions):
+    # crossover trials (periods, washout), a placebo arm, a trial registration number (ICMJE asks
+    # trial reports to give one), statistics comparing arms.
+    Pattern("crossover", ("cross", "wash"), r"\bcross[\s-]?over\b|\bwash[\s-]?out\s+(?:period|phase|of)\b"),
+    Pattern("placebo_arm", ("placebo",),
+            r"\b(?:or|versus|vs\.?|and|with|to)\s+(?:an?\s+|matching\s+|identical\s+)?placebo\b|"
+            r"\bplacebo\s+(?:group|arm|\(n\s*=)"),
+    Pattern("registration", ("nct", "isrctn", "actrn", "chictr", "irct", "clinicaltrials", "registration"),
+            r"\bnct\s?\d{8}\b|\bisrctn\s?\d{6,}|\bactrn\s?\d{10,}|\bchictr[\w-]*\d{4,}|\birct\s?\d{6,}|"
+            r"\bclinicaltrials\.gov\b|\btrial\s+registration\b"),
+    Pattern("arm_comparison", ("group", "arm"),
+            r"\b(?:between|in|of)\s+(?:the\s+)?(?:two|three|four|both)\s+(?:treatment\s+|study\s+)?(?:groups|arms)\b|"
+            r"\b(?:intervention|treatment|experimental|active)\s+(?:group|arm)s?\b"),
+    # Single-group and early-phase designs: what a trial report without randomisation mostly is.
+    Pattern("pilot_phase", ("pilot", "phase", "open"),
+            r"\bpilot\s+(?:study|trial)\b|\bphase\s+(?:i|ii|1|2|i/ii|1/2)\b(?![\w/])|\bopen[\s-]label\b"),
     rules.TITLE_SYNTHESIS,
     rules.TITLE_PROTOCOL,
     rules.CASE_REPORT_TITLE,
