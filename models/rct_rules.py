@@ -268,8 +268,10 @@ NON_RANDOMISED = _any(
     (("odd", "even"), r"\b(?:odd|even)[\s-](?:and[\s-](?:odd|even)[\s-])?(?:numbered\s+)?(?:days|dates|numbers)\b"),
     (("historical", "single", "extension", "uncontrolled"),
      r"\bhistorical\s+controls?\b|\bsingle[\s-]arm\b|\bopen[\s-]label\s+extension\b|\buncontrolled\b"),
-    (("open", "pilot"), r"\bopen(?:[\s-]label)?,?\s+(?:pilot\s+|phase\s+i+\s+|uncontrolled\s+|non-?comparative\s+)?"
-                        r"(?:study|trial)\b|\bopen[\s-]label\s+(?:[\w-]+\s+){0,2}?(?:study|trial)\b"))
+    (("open-label", "open label", "open study", "open trial", "open pilot", "open phase", "open uncontrolled",
+      "open non", "open, "),
+     r"\bopen(?:[ -]label)?,? (?:pilot |phase i+ |uncontrolled |non-?comparative )?(?:study|trial)\b|"
+     r"\bopen[ -]label (?:[\w-]+ ){0,2}?(?:study|trial)\b"))
 QUASI = Pattern("quasi", ("quasi", "alternat", "odd", "even", "birth", "week"),
     r"\bquasi[\s-]?(?:randomi[sz]ed|random)\b|\bby\s+alternation\b|\balternate(?:ly)?\s+(?:allocat|assign)|"
     r"\b(?:odd|even)[\s-](?:and[\s-](?:odd|even)[\s-])?(?:numbered\s+)?(?:days|dates|numbers)\b|"

@@ -19,10 +19,9 @@ def cues(abstract: str) -> set[str]:
     ("Outcomes in the placebo group did not change.", "abstract:placebo_arm"),
     ("The trial is registered as NCT01234567.", "abstract:registration"),
     ("Registered with ISRCTN 12345678.", "abstract:registration"),
-    ("Pain fell in both groups, more in the intervention group.", "abstract:arm_comparison"),
     ("In this pilot study twelve patients took the drug.", "abstract:pilot_phase"),
     ("A phase II study of a new regimen in 40 patients.", "abstract:pilot_phase"),
-], ids=["crossover", "washout", "or-placebo", "placebo-group", "nct-number", "isrctn-number", "both-groups",
+], ids=["crossover", "washout", "or-placebo", "placebo-group", "nct-number", "isrctn-number",
         "pilot", "phase-ii"])
 def test_cue_fires(abstract, cue):
     assert cue in cues(abstract)
@@ -32,7 +31,7 @@ def test_cue_fires(abstract, cue):
     ("The crossing of the river took two hours.", "abstract:crossover"),
     ("Placebo effects are discussed in the literature.", "abstract:placebo_arm"),
     ("A phase III trial enrolled 900 patients.", "abstract:pilot_phase"),
-    ("Blood groups were typed in 30 donors.", "abstract:arm_comparison"),
-], ids=["crossing", "placebo-effects", "phase-iii", "blood-groups"])
+    ("Lung function was measured in 30 donors.", "abstract:registration"),
+], ids=["crossing", "placebo-effects", "phase-iii", "function-is-not-nct"])
 def test_cue_stays_quiet(abstract, cue):
     assert cue not in cues(abstract)
