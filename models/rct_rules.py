@@ -260,6 +260,9 @@ OBSERVATIONAL = _any(
     (("records", "chart", "retrospectively"),
      r"\bmedical\s+records\s+(?:of|were)\b|\bchart\s+review\b|\bwere\s+retrospectively\b|\bretrospectively\s+"
      r"(?:reviewed|analy[sz]ed|studied|evaluated|collected|identified)\b"))
+#: Allocation that is not random (Cochrane's quasi-randomised designs), a single group or an
+#: extension, and open-label or open pilot studies: read only when nothing says the participants
+#: were randomised, so "an open-label, randomised trial" is not one of them.
 NON_RANDOMISED = _any(
     "non_randomised",
     (("random",), r"\bnon[\s-]?randomi[sz]ed\b|\bnot\s+randomi[sz]ed\b|\bwithout\s+randomi[sz]ation\b"),
