@@ -83,8 +83,12 @@ def _any(name: str, *parts: tuple[tuple[str, ...], str], cased: bool = False) ->
 #: Past-tense random allocation of participants (CONSORT items 8-10); "randomly selected" is
 #: sampling, not allocation, and is left out on purpose.
 ALLOCATION = Pattern("allocation", ("random",),
-    r"\b(?:were|was|been|being|are|is)\s+(?:\w+\s+){0,3}?(?:randomi[sz]ed|randomly\s+(?:assigned|allocated|"
+    r"\b(?:were|was|been|being|are|is)\s+(?:\w+,?\s+){0,3}?(?:randomi[sz]ed|randomly\s+(?:assigned|allocated|"
     r"divided|distributed|split|selected\s+to\s+receive|placed))\b"
+    r"|\b(?:and|then|subsequently|later)\s+randomi[sz]ed\s+(?:to|into|between|in)\b|\brandomi[sz]ed\s+to\s*:"
+    r"|\brandomi[sz]ation\s+(?:table|procedure|process|scheme|envelopes?|blocks?)\b"
+    r"|\b(?:block|stratified|centrali[sz]ed|computeri[sz]ed|computer[\s-]generated)\s+randomi[sz]ation\b"
+    r"|\brandom\s+numbers?\s+(?:table|list|generator|sequence)\b|\btable\s+of\s+random\s+numbers\b"
     r"|\brandomly\s+(?:assigned|allocated|divided|distributed)\b"
     r"|\bwe\s+(?:then\s+)?randomi[sz]ed\b|\brandomi[sz]ed\s+(?:\d+|two|three|four)\b"
     r"|\b(?:underwent|after|before|at|following|prior\s+to|upon)\s+randomi[sz]ation\b"
@@ -208,16 +212,18 @@ CASE_REPORT_ABSTRACT = _any(
                 r"shows)\b"))
 
 #: Words naming non-human subjects, and words naming people; an animal or in-vitro study names the
-#: first and none of the second (veterinary trials are not indexed as human RCTs).
+#: first and none of the second (veterinary trials are not indexed as human RCTs). "Human" is not a
+#: word naming people here: laboratory studies use it of cells and tissues ("human neutrophils"),
+#: and a trial in people names them (patients, volunteers ...).
 ANIMAL_WORDS = frozenset(
     "rat rats mice mouse murine rodent rodents hamster hamsters rabbit rabbits dog dogs canine cat cats feline pig "
     "pigs piglet piglets swine porcine sheep ewe ewes lamb lambs ovine goat goats cattle cow cows heifer heifers "
     "calves bovine horse horses equine monkey monkeys macaque macaques primate primates zebrafish drosophila "
-    "chicken chickens broiler broilers hen hens vitro".split())
+    "chicken chickens broiler broilers hen hens vitro animal animals".split())
 HUMAN_WORDS = frozenset(
     "patient patients women woman men volunteer volunteers participant participants children child adult adults "
     "infant infants neonate neonates adolescent adolescents person persons people outpatient outpatients inpatient "
-    "inpatients mother mothers pregnancies human humans couples students elderly residents smokers clients "
+    "inpatients mother mothers pregnancies couples students elderly residents smokers clients "
     "athletes workers".split())
 
 MENDELIAN = Pattern("mendelian", ("mendelian",), r"\bmendelian\s+randomi[sz]ation\b")
@@ -254,6 +260,9 @@ OBSERVATIONAL = _any(
     (("records", "chart", "retrospectively"),
      r"\bmedical\s+records\s+(?:of|were)\b|\bchart\s+review\b|\bwere\s+retrospectively\b|\bretrospectively\s+"
      r"(?:reviewed|analy[sz]ed|studied|evaluated|collected|identified)\b"))
+#: Allocation that is not random (Cochrane's quasi-randomised designs), a single group or an
+#: extension, and open-label or open pilot studies: read only when nothing says the participants
+#: were randomised, so "an open-label, randomised trial" is not one of them.
 NON_RANDOMISED = _any(
     "non_randomised",
     (("random",), r"\bnon[\s-]?randomi[sz]ed\b|\bnot\s+randomi[sz]ed\b|\bwithout\s+randomi[sz]ation\b"),
@@ -261,7 +270,11 @@ NON_RANDOMISED = _any(
     (("alternat",), r"\bby\s+alternation\b|\balternate(?:ly)?\s+(?:allocat|assign)"),
     (("odd", "even"), r"\b(?:odd|even)[\s-](?:and[\s-](?:odd|even)[\s-])?(?:numbered\s+)?(?:days|dates|numbers)\b"),
     (("historical", "single", "extension", "uncontrolled"),
-     r"\bhistorical\s+controls?\b|\bsingle[\s-]arm\b|\bopen[\s-]label\s+extension\b|\buncontrolled\b"))
+     r"\bhistorical\s+controls?\b|\bsingle[\s-]arm\b|\bopen[\s-]label\s+extension\b|\buncontrolled\b"),
+    (("open-label", "open label", "open study", "open trial", "open pilot", "open phase", "open uncontrolled",
+      "open non", "open, "),
+     r"\bopen(?:[ -]label)?,? (?:pilot |phase i+ |uncontrolled |non-?comparative )?(?:study|trial)\b|"
+     r"\bopen[ -]label (?:[\w-]+ ){0,2}?(?:study|trial)\b"))
 QUASI = Pattern("quasi", ("quasi", "alternat", "odd", "even", "birth", "week"),
     r"\bquasi[\s-]?(?:randomi[sz]ed|random)\b|\bby\s+alternation\b|\balternate(?:ly)?\s+(?:allocat|assign)|"
     r"\b(?:odd|even)[\s-](?:and[\s-](?:odd|even)[\s-])?(?:numbered\s+)?(?:days|dates|numbers)\b|"

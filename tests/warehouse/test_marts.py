@@ -25,7 +25,7 @@ def test_run_header_counts_what_awaits_triage_and_where_estimates_come_from(dige
     busy = marts.run_header(con, ids["busy"])
     assert (busy.status, busy.n_new, busy.n_rct_new) == ("succeeded", 7, 3)
     assert busy.n_effects_awaiting_triage == 1  # the G-CSF clinical pregnancy that failed its check
-    assert busy.n_papers_uncertain == 2  # registration (0.41) and protocol (0.52)
+    assert busy.n_papers_uncertain == 2  # the registration and the protocol, inside the band
     assert (busy.pooled_run_id, busy.previous_pooled_run_id) == (ids["busy"], ids["baseline"])
     first = marts.run_header(con, ids["baseline"])
     assert (first.pooled_run_id, first.previous_pooled_run_id) == (ids["baseline"], None)
