@@ -24,10 +24,6 @@ T = TypeVar("T")
 NOTABLE_DESIGNS = ("meta_analysis", "systematic_review", "narrative_review", "trial_registration", "protocol")
 #: Designs that report a randomised comparison (CONTRACT.md vocabulary).
 TRIAL_DESIGNS = ("rct", "quasi_rct")
-#: RCT probabilities on which the sensitive and precise operating points of
-#: config/operating_points.toml disagree ([sensitive, precise)); the digest passes the configured
-#: band (``models.triage_queue.band_of``), this default is for callers without a config.
-UNCERTAIN_RCT_BAND = (0.213607, 0.819876)
 #: Effect states a maintainer has signed off (views.sql: ``effects.curation_status``).
 CHECKED_EFFECT_STATES = ("confirmed", "corrected")
 
@@ -83,9 +79,13 @@ def _pooled_runs(con: duckdb.DuckDBPyConnection, started_at: datetime, run_id: s
     ).fetchall()]
 
 
-def run_header(con: duckdb.DuckDBPyConnection, run_id: str,
-               uncertain_band: tuple[float, float] = UNCERTAIN_RCT_BAND) -> RunHeader:
-    """The run's status and counts, its failed requests and what awaits a maintainer."""
+def run_header(con: duckdb.DuckDBPyConnection, run_id: str, *, uncertain_band: tuple[float, float]) -> RunHeader:
+    """The run's status and counts, its failed requests and what awaits a maintainer.
+
+    ``uncertain_band`` is the RCT probabilities on which the sensitive and precise operating points
+    disagree (``models.triage_queue.band_of`` of ``config/operating_points.toml``): it moves with
+    every retrained model, so it has no default here.
+    """
     found = _rows(RunHeader, con.execute("SELECT * FROM runs WHERE run_id = ?", [run_id]))
     if not found:
         raise MartError(f"no run {run_id!r} in the warehouse")

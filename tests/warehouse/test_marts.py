@@ -20,21 +20,32 @@ def decide(con, pmid, target, key, action, new_value=None):
         [pmid, target, key, action, new_value, datetime(2026, 9, 20)])
 
 
+def _configured_band() -> tuple[float, float]:
+    from config.vocabulary import load_operating_points
+    from models.triage_queue import band_of
+
+    band = band_of(load_operating_points())
+    return band.low, band.high
+
+
+BAND = _configured_band()
+
+
 def test_run_header_counts_what_awaits_triage_and_where_estimates_come_from(digest_warehouse):
     con, ids = digest_warehouse
-    busy = marts.run_header(con, ids["busy"])
+    busy = marts.run_header(con, ids["busy"], uncertain_band=BAND)
     assert (busy.status, busy.n_new, busy.n_rct_new) == ("succeeded", 7, 3)
     assert busy.n_effects_awaiting_triage == 1  # the G-CSF clinical pregnancy that failed its check
     assert busy.n_papers_uncertain == 2  # the registration and the protocol, inside the band
     assert (busy.pooled_run_id, busy.previous_pooled_run_id) == (ids["busy"], ids["baseline"])
-    first = marts.run_header(con, ids["baseline"])
+    first = marts.run_header(con, ids["baseline"], uncertain_band=BAND)
     assert (first.pooled_run_id, first.previous_pooled_run_id) == (ids["baseline"], None)
     assert first.n_effects_awaiting_triage == 0  # the failing number arrived a week later
 
 
 def test_a_failed_run_reports_its_error_and_falls_back_to_the_last_pooled_run(digest_warehouse):
     con, ids = digest_warehouse
-    failed = marts.run_header(con, ids["failed"])
+    failed = marts.run_header(con, ids["failed"], uncertain_band=BAND)
     assert failed.status == "partial" and "HTTP 500" in failed.error
     assert failed.n_http_errors == 1
     assert (failed.pooled_run_id, failed.previous_pooled_run_id) == (ids["quiet"], ids["busy"])
@@ -43,7 +54,7 @@ def test_a_failed_run_reports_its_error_and_falls_back_to_the_last_pooled_run(di
 def test_unknown_run_is_a_one_line_error(digest_warehouse):
     con, _ = digest_warehouse
     with pytest.raises(marts.MartError, match="no run 'nope'"):
-        marts.run_header(con, "nope")
+        marts.run_header(con, "nope", uncertain_band=BAND)
 
 
 def test_maintainer_decisions_empty_the_triage_counts(digest_warehouse):
@@ -51,7 +62,7 @@ def test_maintainer_decisions_empty_the_triage_counts(digest_warehouse):
     key = con.execute("SELECT effect_key FROM effect_mentions WHERE len(check_failures) > 0").fetchone()[0]
     decide(con, "99000012", "effect", key, "confirm")
     decide(con, "99000015", "paper", None, "confirm", "confirmed")
-    header = marts.run_header(con, ids["busy"])
+    header = marts.run_header(con, ids["busy"], uncertain_band=BAND)
     assert header.n_effects_awaiting_triage == 0
     assert header.n_papers_uncertain == 1
 
