@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 
 from config.vocabulary import RifVocabulary, default_rif_vocabulary
+from extractors.patterns import trie_pattern
 from extractors.records import RifDefinition, Span
 
 RULE_RIF = "rif.min_failures.v1"
@@ -56,16 +57,25 @@ _CLAUSE_END = re.compile(r"[.;]\s|\n")
 
 
 def phrase_regex(phrases, *, whole_words: bool = True) -> re.Pattern[str]:
-    """One regex for a phrase list: phrases with two capitals are case-sensitive (RIF, ART, ET)."""
-    parts = []
-    for phrase in sorted(set(phrases), key=len, reverse=True):
-        body = re.escape(phrase).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]?")
-        if sum(ch.isupper() for ch in phrase) >= 2:
-            parts.append(rf"(?-i:{body})")
-        else:
-            parts.append(body)
-    joined = "|".join(parts)
+    """One regex for a phrase list: phrases with two capitals are case-sensitive (RIF, ART, ET).
+
+    A space in a phrase matches spaces or hyphens, a hyphen an optional one. Each half is a trie
+    (see :func:`_alternation`); the longest phrase at a position wins, as in a sorted alternation.
+    """
+    unique = set(phrases)
+    cased = [p for p in unique if sum(ch.isupper() for ch in p) >= 2]
+    plain = [p for p in unique if p not in cased]
+    parts = [f"(?-i:{trie_pattern(cased, escape=_loose_phrase)})"] if cased else []
+    if plain:
+        parts.append(trie_pattern(plain, escape=_loose_phrase))
+    if len(parts) == 2 and max(map(len, plain)) > max(map(len, cased)):
+        parts.reverse()  # try the half holding the longest phrase first, as the sorted list did
+    joined = "|".join(parts) or "(?!)"
     return re.compile(rf"(?<![\w-])(?:{joined})(?![\w-])" if whole_words else joined, _I)
+
+
+def _loose_phrase(ch: str) -> str:
+    return r"[\s-]+" if ch == " " else r"[\s-]?" if ch == "-" else re.escape(ch)
 
 
 @dataclass(frozen=True)
@@ -99,7 +109,14 @@ def grammar_of(vocabulary: RifVocabulary) -> Grammar:
 
 
 def _alternation(phrases) -> str:
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
+    """Any of ``phrases``, a space matching any run of spaces, as a trie: the grammar's regexes
+    are tried at every position of every sentence, and a trie rejects a position at its first
+    character instead of once per phrase (``extractors.patterns.trie_pattern``)."""
+    return trie_pattern(phrases, escape=_loose_space)
+
+
+def _loose_space(ch: str) -> str:
+    return r"\s+" if ch == " " else re.escape(ch)
 
 
 def _compile(vocabulary: RifVocabulary) -> Grammar:
