@@ -205,7 +205,10 @@ def size_before(text: str, low: str, arm: Candidate) -> int | None:
         for pos in find_word(low, key.replace("-", " ")):
             before = _SIZE_BEFORE.search(text, max(0, pos - 70), pos)
             if before and not (_VERB_BEFORE_SIZE.search(text, max(0, before.start() - 40), before.start())
-                               and not _SECOND_SIZE.match(text, pos, min(len(text), pos + 100))):
+                               and not _SECOND_SIZE.match(text, pos, min(len(text), pos + 100))) \
+                    and not _EVERYONE_TO_LIST.match(text, pos + len(key)) \
+                    and not (_BARE_IN.search(before.group(0))
+                             and _RESULT_WORDS.search(text, _sentence_start(text, before.start()), before.start())):
                 return parse_int(before.group("n"))
     return None
 
@@ -215,6 +218,21 @@ _VERB_BEFORE_SIZE = re.compile(r"(?i:randomi[sz]ed|randomly\s+(?:allocated|assig
                                r"divided|included|enrolled|recruited)\s+(?:a\s+total\s+of\s+)?$")
 #: "... randomized 88 women to LMWH and 87 to no LMWH": then the first number is LMWH's after all.
 _SECOND_SIZE = re.compile(rf"[^.;]{{0,80}}?\band\s+{INT}\s+(?:\w+\s+)?(?:to|into|in|received)\b")
+
+
+#: "Sixty women were randomised to G-CSF or placebo": a list of every arm after the number, so
+#: the number is everyone's, not the first arm's.
+_EVERYONE_TO_LIST = re.compile(r"[\w-]*\s*(?:(?:groups?|arms?)\s*)?(?:[(\[][^()\[\]]{0,40}[)\]]\s*)?(?:or|versus|vs\.?)\s",
+                               re.IGNORECASE)
+#: "... and 6 in the placebo group": a number with neither noun nor verb before "in" ...
+_BARE_IN = re.compile(r"^\S+\s+in\s", re.IGNORECASE)
+#: ... in a sentence that has named a result is that result's count, not the arm's size.
+_RESULT_WORDS = re.compile(r"pregnan|birth|miscarr|abortion|implantation|deliver|\brates?\b|\bevents?\b|outcome",
+                           re.IGNORECASE)
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    return max(text.rfind(". ", 0, pos) + 2, text.rfind("\n", 0, pos) + 1, 0)
 
 
 _EACH_SIZE = re.compile(

@@ -201,10 +201,18 @@ def resolve(count: Count, arm: Arm, outcome: OutcomeMention) -> tuple[int | None
     """Events and total of ``count`` for ``arm``: as printed, or proved by a percentage's rounding."""
     if count.events is not None and count.total is not None:
         return count.events, count.total, "printed"
+    if count.form == "bare":
+        # events printed alone: the total is the arm's one size (``extractors.bare_counts``)
+        if arm.size and count.events is not None and count.events <= arm.size:
+            return count.events, arm.size, "totals_from_size"
+        return None, None, "printed"
     per_woman = outcome.unit in (None, "woman") and outcome.outcome != "implantation" and count.unit in (None, "woman")
     if count.form == "events_pct":
+        # The events are printed; the percentage only has to agree with them over the arm's size.
+        # A whole one agrees with a few sizes near it, so it is taken only for a rate per woman
+        # (a rate per transfer or cycle has its own denominator close to the arm's).
         if arm.size and percent_matches(count.events, arm.size, count.percent, count.percent_decimals) \
-                and count.percent_decimals >= 1:
+                and (count.percent_decimals >= 1 or per_woman):
             return count.events, arm.size, "totals_from_percent"
         return count.events, None, "printed"
     if count.form == "pct_n":

@@ -33,7 +33,7 @@ class Group:
     count: Count
     events: int | None
     total: int | None
-    how: str  # "printed", "events_from_percent", "totals_from_percent"
+    how: str  # "printed", "events_from_percent", "totals_from_percent", "totals_from_size"
 
 
 @dataclass(frozen=True, slots=True)

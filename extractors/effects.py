@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from extractors.arms import Arm, ArmMatcher, ArmsHint, comparisons, find_arms
+from extractors.bare_counts import find_bare_counts, sizes_unambiguous
 from extractors.binding import (
     assign_without_mentions,
     order_by_comparative,
@@ -67,7 +68,7 @@ from extractors.effect_rows import (  # noqa: F401  (preferred_effects is part o
     build_effects,
     preferred_effects,
 )
-from extractors.numbers import SNUM, find_counts, find_p_values, normalise
+from extractors.numbers import SNUM, WORD_INT, find_counts, find_p_values, normalise
 from extractors.outcomes import OutcomeMatcher, OutcomeMention, default_matcher, find_outcomes
 from extractors.ratios import Ratio, find_ratios
 from extractors.records import Article, Effect
@@ -78,6 +79,8 @@ from extractors.table_counts import find_tables, read_table
 EXTRACTOR_VERSION = "effects.v2"
 
 _DIGIT = re.compile(r"\d")
+#: "Fourteen and seven live births ...": bare counts in words, read when the arms' sizes are known.
+_WORD_NUMBER = re.compile(WORD_INT)
 RULE_COMPUTED = "effect.computed_{measure}.v1"
 
 # ----------------------------------------------------------------------------------------------
@@ -159,6 +162,7 @@ class _Reading:
     matcher: OutcomeMatcher | None
     defined: dict[str, str]
     is_meta: bool
+    sizes_known: bool = False          # each arm has one size: bare event counts may be read
     findings: list[Finding] = field(default_factory=list)
     ratios: list[RatioStatement] = field(default_factory=list)
 
@@ -192,9 +196,11 @@ def extract_effects(article: Article, therapy: str | None = None, arms_hint: Arm
     is_meta = bool(_META_TITLE.search(article.title)) or bool(
         re.search(r"\bmeta-?analys[ie]s\b", text[:400], re.IGNORECASE))
     r = _Reading(text, arms, comparisons(arms), comparisons(arms, every_control=True), ArmMatcher(arms, text),
-                 matcher, outcomes.defined_abbreviations(text), is_meta)
+                 matcher, outcomes.defined_abbreviations(text), is_meta,
+                 sizes_unambiguous(text, [a.size for a in arms]))
     for s, e in _sentences(text):
-        if _DIGIT.search(text, s, e) and not _overlaps(s, e, spans):
+        if (_DIGIT.search(text, s, e) or r.sizes_known and _WORD_NUMBER.search(text, s, e)) \
+                and not _overlaps(s, e, spans):
             _read_sentence(r, s, e)
     for table in tables:
         r.findings += read_table(table, text, arms, r.regex, r.all_pairs, matcher, r.defined,
@@ -241,6 +247,12 @@ def _read_sentence(r: _Reading, s: int, e: int) -> None:
         pair = _pair_for_ratio(ratio, mentions, r.pairs, r.arms, s)
         q = qualifiers + (("adjusted",) if ratio.adjusted else ())
         r.ratios.append(RatioStatement(ratio, outcome, pair, q, s))
+    if not counts and r.sizes_known and r.pairs and len(outcomes) == 1 and not qualifiers:
+        # "There were 12 clinical pregnancies in the G-CSF group and 6 in the placebo group"
+        units = find_bare_counts(text, s, e, outcomes[0])
+        if len(units) == 2:
+            _bind_segment(r, s, outcomes[0], units, s, e, mentions, False, p_values, qualifiers)
+        return
     if not outcomes or len(counts) < 2 or not r.pairs:
         return
     segments = []

@@ -28,8 +28,9 @@ OUTCOMES = ("live_birth", "clinical_pregnancy", "ongoing_pregnancy", "miscarriag
 KNOWN_MEASURES = MEASURES + ("HR",)
 UNITS = ("woman", "cycle", "transfer", "embryo")
 #: Qualifiers the extractor attaches (``Effect.qualifiers``); ``ci90``, ``ci99``... also name an
-#: interval printed at another level than 95% (and therefore not stored).
-QUALIFIERS = ("adjusted", "pooled", "subgroup", "events_from_percent", "totals_from_percent")
+#: interval printed at another level than 95% (and therefore not stored). ``totals_from_size``: events
+#: printed bare, the total the arm's one size in the abstract (``extractors.bare_counts``).
+QUALIFIERS = ("adjusted", "pooled", "subgroup", "events_from_percent", "totals_from_percent", "totals_from_size")
 
 
 def _decimals(value: float) -> int:

@@ -116,6 +116,23 @@ def test_a_number_after_randomized_is_everyone_not_the_first_arm():
         ("treatment", None, None), ("control", "no_treatment", None)]
 
 
+def test_a_number_before_randomised_to_a_list_of_arms_is_everyone():
+    assert arms_of("Eighty-one women were randomised to intrauterine hCG or no infusion.", "hcg_intrauterine") == [
+        ("treatment", None, None), ("control", "no_treatment", None)]
+
+
+@pytest.mark.parametrize("text, sizes", [
+    pytest.param("Sixty women were randomised to G-CSF or placebo. There were 12 clinical pregnancies in the "
+                 "G-CSF group and 6 in the placebo group.", [None, None], id="events-after-a-result-word"),
+    pytest.param("Sixty women took part: 30 in the G-CSF group and 30 in the placebo group.", [30, 30],
+                 id="sizes-with-no-result-word"),
+    pytest.param("Forty-two patients were allocated to the intralipid group and 40 to the control group.", [42, 40],
+                 id="sizes-as-subjects"),
+])
+def test_a_count_before_in_the_group_is_a_size_only_outside_results(text, sizes):
+    assert [a.size for a in find_arms(text, "g_csf" if "G-CSF" in text else "intralipid")] == sizes
+
+
 def test_a_negated_therapy_with_its_size_is_the_comparator():
     assert arms_of("Women received tacrolimus (n=42) or no tacrolimus (n=40).", "tacrolimus") == [
         ("treatment", None, 42), ("control", "no_treatment", 40)]
