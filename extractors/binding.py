@@ -197,8 +197,13 @@ def order_by_comparative(units: list[Count], mentions: list[tuple[int, int, int]
     return order if _fits(units, order, arms, outcome) is True else None
 
 
-def resolve(count: Count, arm: Arm, outcome: OutcomeMention) -> tuple[int | None, int | None, str]:
-    """Events and total of ``count`` for ``arm``: as printed, or proved by a percentage's rounding."""
+def resolve(count: Count, arm: Arm, outcome: OutcomeMention, whole_ok: bool = True) -> tuple[int | None, int | None, str]:
+    """Events and total of ``count`` for ``arm``: as printed, or proved by a percentage's rounding.
+
+    ``whole_ok``: whether a whole percentage beside printed events may tie them to the arm's
+    size. Not in a subgroup's sentence: "two patients (6%)" of a subgroup agrees with an arm of
+    35 as well (2 of 31 to 36 all print 6%), and the subgroup's size is not printed.
+    """
     if count.events is not None and count.total is not None:
         return count.events, count.total, "printed"
     if count.form == "bare":
@@ -212,7 +217,7 @@ def resolve(count: Count, arm: Arm, outcome: OutcomeMention) -> tuple[int | None
         # A whole one agrees with a few sizes near it, so it is taken only for a rate per woman
         # (a rate per transfer or cycle has its own denominator close to the arm's).
         if arm.size and percent_matches(count.events, arm.size, count.percent, count.percent_decimals) \
-                and (count.percent_decimals >= 1 or per_woman):
+                and (count.percent_decimals >= 1 or per_woman and whole_ok):
             return count.events, arm.size, "totals_from_percent"
         return count.events, None, "printed"
     if count.form == "pct_n":

@@ -313,7 +313,7 @@ def _bind_segment(r: _Reading, s, outcome, units, seg_start, seg_end, mentions, 
         return None
     groups = {}
     for unit, arm_index in zip(units, order):
-        events, total, how = resolve(unit, arms[arm_index], outcome)
+        events, total, how = resolve(unit, arms[arm_index], outcome, whole_ok="subgroup" not in qualifiers)
         groups[arm_index] = Group(arm_index, unit, events, total, how)
     p = next((pv for pv in p_values if pv.start >= units[-1].end and pv.start < seg_end), None)
     span_end = max(u.end for u in units)
