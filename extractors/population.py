@@ -67,7 +67,8 @@ _METHODS_LABEL = re.compile(r"method|design|patients|participants|population|sub
                             r"eligib", _I)
 
 #: An exclusion criterion: what it names is not the population.
-_EXCLUSION = re.compile(r"\bexclu(?:ded|sion|ding)\b|\bwithout\s+(?:a\s+)?history\b|\bno\s+history\b|\bexcept\b", _I)
+_EXCLUSION = re.compile(r"\bexclu(?:ded|sion|ding)\b|\bwithout\s+(?:a\s+)?history\b|\bno\s+history\b|\bexcept\b|"
+                        r"\b(?:not|in)[\s-]?eligible\b|\bwere\s+not\s+(?:included|enrolled|recruited|considered)\b", _I)
 #: The study's population set against RIF.
 _CONTRAST = re.compile(r"\ball[\s-]comers\b|\bunselected\b|\bnot\s+(?:just|only|limited\s+to|restricted\s+to)\b|"
                        r"\b(?:larger|wider|broader|general|overall)\s+(?:\w+\s+)?population\b|\bregardless\s+of\b|"
@@ -91,7 +92,11 @@ _HEDGE = re.compile(
     r"significant|frequent|main|leading|difficult)\b|\bremains?\b|\bis\s+(?:frequent|common|rare|unknown|unclear)\b|"
     r"\baffects?\b|\bprevious(?:ly)?\b|\bprior\s+(?:studies|trials|reports)\b|\bit\s+is\b|\bthere\s+(?:is|are)\b|"
     r"\bshould\b|\bis\s+(?:especially\s+|particularly\s+)?(?:important|essential|crucial|necessary|needed)\b|"
-    r"\b(?:higher|lower)\s+than\s+(?:the\s+)?(?:expected|in|that|those)\b", _I)
+    r"\b(?:higher|lower)\s+than\s+(?:the\s+)?(?:expected|in|that|those)\b|"
+    # work still to be done, usually closing the conclusions ("whether women with RIF benefit needs a trial")
+    r"^\s*whether\b|\b(?:further|future)\s+(?:\w+\s+)?(?:studies|trials?|research|work)\b|\bwarrant(?:s|ed)?\b|"
+    r"\bremains?\s+to\s+be\b|\bneeds?\s+(?:\w+\s+){0,2}(?:trials?|study|studies|research|evaluation|"
+    r"confirmation)\b", _I)
 _PARTICIPANT = re.compile(r"\b(?:women|patients|couples|participants|subjects|cases)\s+(?:with|who|having|had|"
                           r"suffering|experiencing|diagnosed|undergoing|affected)\b|\bhistory\s+of\b|"
                           r"\bin\s+(?:women|patients|couples)\b", _I)

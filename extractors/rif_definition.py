@@ -88,6 +88,7 @@ class Grammar:
     ivf: re.Pattern[str]
     definition: re.Pattern[str]
     failed_count: re.Pattern[str]
+    failure_word: re.Pattern[str]
     age: re.Pattern[str]
     immune: tuple[tuple[str, re.Pattern[str]], ...]
     numbers: dict[str, int]
@@ -141,7 +142,7 @@ def _compile(vocabulary: RifVocabulary) -> Grammar:
     unit_of = tuple((name, phrase_regex(phrases)) for name, phrases in vocabulary.units.items())
     return Grammar(phrase_regex(vocabulary.terms.rif), phrase_regex(vocabulary.terms.weak_rif),
                    phrase_regex(vocabulary.terms.rpl), phrase_regex(vocabulary.terms.ivf), definition, failed_count,
-                   age, immune, numbers, {k.lower(): v for k, v in vocabulary.comparators.items()}, unit_of)
+                   phrase_regex(vocabulary.failure.words), age, immune, numbers, {k.lower(): v for k, v in vocabulary.comparators.items()}, unit_of)
 
 
 def _value(grammar: Grammar, token: str) -> int:
@@ -172,7 +173,8 @@ def failure_counts(text: str, vocabulary: RifVocabulary | None = None) -> list[t
     for m in grammar.definition.finditer(text):
         left, right = _sentence_around(text, m.start(), m.end())
         context = text[max(left, m.start() - 120):min(right, m.end() + 100)]
-        if not (m.group("fail") or _FAILURE_CONTEXT.search(context)):
+        # a failure word of the vocabulary may also follow what was counted ("≥3 transfers without success")
+        if not (m.group("fail") or _FAILURE_CONTEXT.search(context) or grammar.failure_word.search(context)):
             continue
         if _LOSS_AFTER.search(text[m.end():m.end() + 25]):
             continue  # a count of transfers "or miscarriages" mixes losses in: not a RIF count
