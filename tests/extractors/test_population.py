@@ -20,6 +20,7 @@ from extractors.population import find_population, read_rif_definition
                  3, "cycles", id="cycles-beat-embryos"),
     pytest.param("women who had undergone ≥3 embryo transfers without success", 3, "transfers",
                  id="failure-words-after-the-unit"),
+    pytest.param("patients with history of unexplained RIF3 or more cycles", 3, "cycles", id="rif-glued-to-count"),
 ])
 def test_rif_minimum_failures(sentence, minimum, unit):
     found = read_rif_definition(sentence)

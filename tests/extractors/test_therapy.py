@@ -27,6 +27,13 @@ from extractors.therapy import find_therapies
                  "progesterone. All women received LMWH.", "none", None, id="co-intervention-both-arms"),
     pytest.param("Scratch in IVF", "Women were randomised. Granulosa cells (GC) were counted.", "none", None,
                  id="ambiguous-abbreviation-redefined"),
+    pytest.param("Endometritis in RIF", "Samples of endometrial biopsy (EB) will be obtained from women with RIF. "
+                 "The EB sample will be divided, and each part will be analysed by a different method. Women with "
+                 "endometritis will receive antibiotic treatment. After this treatment a second EB sample will be "
+                 "obtained.", "none", None, id="diagnostic-biopsy-under-its-abbreviation"),
+    pytest.param("Scratch in RIF", "Women with RIF were randomised to a Pipelle endometrial biopsy (EB) or no "
+                 "procedure. EB was performed in the luteal phase.", "scratch", None,
+                 id="biopsy-as-injury-under-its-abbreviation"),
 ])
 def test_primary_therapy_and_route(title, abstract, primary, route):
     result = find_therapies(title, abstract)
