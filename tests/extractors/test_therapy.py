@@ -15,6 +15,8 @@ from extractors.therapy import find_therapies
                  id="background-therapy-ignored"),
     pytest.param("G-CSF in RIF", "Women were randomised to subcutaneous G-CSF or saline.", "g_csf", "subcutaneous",
                  id="gcsf-subcutaneous"),
+    pytest.param("Lenograstim in RIF", "Women were randomised to lenograstim (Granocyte) injected subcutaneously "
+                 "or to no drug.", "g_csf", "subcutaneous", id="gcsf-by-another-generic-name"),
     pytest.param("Recombinant or urinary hCG trigger", "Women were randomised to recombinant or urinary hCG "
                  "for final oocyte maturation.", "none", None, id="hcg-trigger-is-not-intrauterine-hcg"),
     pytest.param("Intrauterine hCG before transfer", "Women were randomised to 500 IU hCG injected into the "
