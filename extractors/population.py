@@ -110,6 +110,8 @@ _RPL_COUNT = re.compile(r"\b(?:two|three|four|[2-9])\s+or\s+more\s+(?:consecutiv
                         r"(?:consecutive\s+|previous\s+|spontaneous\s+)*(?:miscarriages|pregnancy\s+losses|abortions)\b",
                         _I)
 _NOT_RPL = re.compile(r"\b(?:not|no|without)\s+(?:\w+\s+){0,3}(?:recurrent|habitual|repeated)", _I)
+#: Embryos that were transferred are IVF embryos ("≥ 10 embryos had been transferred without a pregnancy").
+_TRANSFERRED = re.compile(r"\btransfer(?:s|red|ring)?\b", _I)
 #: A count of failures says RIF only beside one of these words (else "three cycles" of anything).
 _COUNT_CONTEXT_WORDS = ("transfer", "embryo", "blastocyst", "implantation", "oocyte", "donation", "ivf", "icsi")
 _COUNT_CONTEXT_CASED = ("ET", "RIF")
@@ -175,7 +177,8 @@ def _units(title: str, abstract: str, vocabulary: RifVocabulary) -> list[_Unit]:
                                       for m in _SENTENCE.finditer(abstract) if m.group().strip()]
     for text, start, section in parts:
         counts = [c for c in failure_counts(text, vocabulary) if c[1] not in ("embryos", "blastocysts")
-                  or grammar.ivf.search(text) or grammar.rif.search(text) or grammar.weak_rif.search(text)]
+                  or grammar.ivf.search(text) or grammar.rif.search(text) or grammar.weak_rif.search(text)
+                  or _TRANSFERRED.search(text)]
         counted = any(c[0] >= 2 for c in counts) and bool(_COUNT_CONTEXT.search(text))
         rif = bool(grammar.rif.search(text)) or counted
         weak = not rif and bool(grammar.weak_rif.search(text))

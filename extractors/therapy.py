@@ -317,12 +317,25 @@ def _judge(matcher, therapy, start, end, rule, index, sentence, full, in_title, 
     return Mention(therapy, start, end, full[start:end], rule, index, role, weight)
 
 
+def _place(mention: Mention, sentences, full: str) -> str:
+    """The mention's sentence, within its line: the title and a section are not one sentence even
+    when the sentence splitter joins them."""
+    sentence = sentences[mention.sentence]
+    line_start = full.rfind("\n", 0, mention.start) + 1
+    line_end = full.find("\n", mention.end)
+    line_end = len(full) if line_end < 0 else line_end
+    return full[max(sentence.start_char, line_start):min(sentence.end_char, line_end)]
+
+
 def _route(therapy: str, mentions: list[Mention], sentences, full: str) -> str | None:
     if therapy == "hcg_intrauterine":
         return "intrauterine"
     if therapy not in ("g_csf", "growth_hormone", "sildenafil", "prp", "pbmc"):
         return None
-    texts = [sentences[m.sentence].text for m in mentions if sentences] or [full]
+    # the route of the trial's own arm: background and comparator sentences speak of other routes
+    # ("intrauterine G-CSF has been studied ... we randomised to subcutaneous G-CSF")
+    own = [m for m in mentions if m.role == "intervention" and m.weight > 0] or mentions
+    texts = [_place(m, sentences, full) for m in own if sentences] or [full]
     joined = " ".join(texts)
     for pattern, route in ((_INTRAUTERINE, "intrauterine"), (_SUBCUTANEOUS, "subcutaneous")):
         if pattern.search(joined):

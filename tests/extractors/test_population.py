@@ -21,6 +21,7 @@ from extractors.population import find_population, read_rif_definition
     pytest.param("women who had undergone ≥3 embryo transfers without success", 3, "transfers",
                  id="failure-words-after-the-unit"),
     pytest.param("patients with history of unexplained RIF3 or more cycles", 3, "cycles", id="rif-glued-to-count"),
+    pytest.param("women with two previous failed implantation attempts", 2, "attempts", id="implantation-attempts"),
 ])
 def test_rif_minimum_failures(sentence, minimum, unit):
     found = read_rif_definition(sentence)
@@ -53,6 +54,8 @@ def test_digit_counts_read_back(n):
     pytest.param("hCG in IVF", "Women in their first IVF cycle were randomised to hCG or nothing. Further trials "
                  "in women with recurrent implantation failure are warranted.", "general_ivf",
                  id="rif-only-in-further-trials"),
+    pytest.param("Atosiban at transfer", "Women in whom ≥ 10 embryos had been transferred without a pregnancy were "
+                 "randomised.", "rif", id="embryos-transferred-without-pregnancy"),
     pytest.param("Hip fracture", "Elderly patients were randomised.", "other", id="outside-reproduction"),
 ])
 def test_population(title, abstract, population):

@@ -17,6 +17,9 @@ from extractors.therapy import find_therapies
                  id="gcsf-subcutaneous"),
     pytest.param("Lenograstim in RIF", "Women were randomised to lenograstim (Granocyte) injected subcutaneously "
                  "or to no drug.", "g_csf", "subcutaneous", id="gcsf-by-another-generic-name"),
+    pytest.param("Subcutaneous G-CSF in RIF", "BACKGROUND: Intrauterine G-CSF has been studied in thin endometrium.\n\n"
+                 "METHODS: Women were randomised to filgrastim injected subcutaneously or to saline.", "g_csf",
+                 "subcutaneous", id="route-of-the-trial-not-of-the-background"),
     pytest.param("Recombinant or urinary hCG trigger", "Women were randomised to recombinant or urinary hCG "
                  "for final oocyte maturation.", "none", None, id="hcg-trigger-is-not-intrauterine-hcg"),
     pytest.param("Intrauterine hCG before transfer", "Women were randomised to 500 IU hCG injected into the "
