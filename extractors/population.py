@@ -67,7 +67,8 @@ _METHODS_LABEL = re.compile(r"method|design|patients|participants|population|sub
                             r"eligib", _I)
 
 #: An exclusion criterion: what it names is not the population.
-_EXCLUSION = re.compile(r"\bexclu(?:ded|sion|ding)\b|\bwithout\s+(?:a\s+)?history\b|\bno\s+history\b|\bexcept\b", _I)
+_EXCLUSION = re.compile(r"\bexclu(?:ded|sion|ding)\b|\bwithout\s+(?:a\s+)?history\b|\bno\s+history\b|\bexcept\b|"
+                        r"\b(?:not|in)[\s-]?eligible\b|\bwere\s+not\s+(?:included|enrolled|recruited|considered)\b", _I)
 #: The study's population set against RIF.
 _CONTRAST = re.compile(r"\ball[\s-]comers\b|\bunselected\b|\bnot\s+(?:just|only|limited\s+to|restricted\s+to)\b|"
                        r"\b(?:larger|wider|broader|general|overall)\s+(?:\w+\s+)?population\b|\bregardless\s+of\b|"
@@ -91,7 +92,11 @@ _HEDGE = re.compile(
     r"significant|frequent|main|leading|difficult)\b|\bremains?\b|\bis\s+(?:frequent|common|rare|unknown|unclear)\b|"
     r"\baffects?\b|\bprevious(?:ly)?\b|\bprior\s+(?:studies|trials|reports)\b|\bit\s+is\b|\bthere\s+(?:is|are)\b|"
     r"\bshould\b|\bis\s+(?:especially\s+|particularly\s+)?(?:important|essential|crucial|necessary|needed)\b|"
-    r"\b(?:higher|lower)\s+than\s+(?:the\s+)?(?:expected|in|that|those)\b", _I)
+    r"\b(?:higher|lower)\s+than\s+(?:the\s+)?(?:expected|in|that|those)\b|"
+    # work still to be done, usually closing the conclusions ("whether women with RIF benefit needs a trial")
+    r"^\s*whether\b|\b(?:further|future)\s+(?:\w+\s+)?(?:studies|trials?|research|work)\b|\bwarrant(?:s|ed)?\b|"
+    r"\bremains?\s+to\s+be\b|\bneeds?\s+(?:\w+\s+){0,2}(?:trials?|study|studies|research|evaluation|"
+    r"confirmation)\b", _I)
 _PARTICIPANT = re.compile(r"\b(?:women|patients|couples|participants|subjects|cases)\s+(?:with|who|having|had|"
                           r"suffering|experiencing|diagnosed|undergoing|affected)\b|\bhistory\s+of\b|"
                           r"\bin\s+(?:women|patients|couples)\b", _I)
@@ -105,6 +110,8 @@ _RPL_COUNT = re.compile(r"\b(?:two|three|four|[2-9])\s+or\s+more\s+(?:consecutiv
                         r"(?:consecutive\s+|previous\s+|spontaneous\s+)*(?:miscarriages|pregnancy\s+losses|abortions)\b",
                         _I)
 _NOT_RPL = re.compile(r"\b(?:not|no|without)\s+(?:\w+\s+){0,3}(?:recurrent|habitual|repeated)", _I)
+#: Embryos that were transferred are IVF embryos ("≥ 10 embryos had been transferred without a pregnancy").
+_TRANSFERRED = re.compile(r"\btransfer(?:s|red|ring)?\b", _I)
 #: A count of failures says RIF only beside one of these words (else "three cycles" of anything).
 _COUNT_CONTEXT_WORDS = ("transfer", "embryo", "blastocyst", "implantation", "oocyte", "donation", "ivf", "icsi")
 _COUNT_CONTEXT_CASED = ("ET", "RIF")
@@ -170,7 +177,8 @@ def _units(title: str, abstract: str, vocabulary: RifVocabulary) -> list[_Unit]:
                                       for m in _SENTENCE.finditer(abstract) if m.group().strip()]
     for text, start, section in parts:
         counts = [c for c in failure_counts(text, vocabulary) if c[1] not in ("embryos", "blastocysts")
-                  or grammar.ivf.search(text) or grammar.rif.search(text) or grammar.weak_rif.search(text)]
+                  or grammar.ivf.search(text) or grammar.rif.search(text) or grammar.weak_rif.search(text)
+                  or _TRANSFERRED.search(text)]
         counted = any(c[0] >= 2 for c in counts) and bool(_COUNT_CONTEXT.search(text))
         rif = bool(grammar.rif.search(text)) or counted
         weak = not rif and bool(grammar.weak_rif.search(text))

@@ -43,7 +43,7 @@ _FAILURE_CONTEXT = re.compile(
     r"fail|unsuccess|without\s+(?:achieving\s+|obtaining\s+|a\s+|any\s+)*(?:clinical\s+|ongoing\s+|successful\s+)?"
     r"(?:pregnanc|implantation|conception|live\s+birth)|\bno\s+(?:clinical\s+|ongoing\s+)?(?:pregnanc|implantation)|"
     r"did\s+not\s+(?:conceive|achieve|implant|result)|not\s+(?:resulted|result|led)\s+in\s+(?:a\s+)?pregnanc|"
-    r"negative|\bRIF\b|implantation\s+failure", _I)
+    r"negative|\bRIF(?![A-Za-z])|implantation\s+failure", _I)  # "RIF3 or more cycles": words glued in conversion
 #: Losses named right after a count: the count mixes in pregnancy losses (RPL).
 _LOSS_AFTER = re.compile(r"\b(?:miscarriage|abortion|pregnancy\s+loss)", _I)
 #: Words that may stand between a count and what it counts ("three previous failed fresh IVF cycles").
@@ -88,6 +88,7 @@ class Grammar:
     ivf: re.Pattern[str]
     definition: re.Pattern[str]
     failed_count: re.Pattern[str]
+    failure_word: re.Pattern[str]
     age: re.Pattern[str]
     immune: tuple[tuple[str, re.Pattern[str]], ...]
     numbers: dict[str, int]
@@ -141,7 +142,8 @@ def _compile(vocabulary: RifVocabulary) -> Grammar:
     unit_of = tuple((name, phrase_regex(phrases)) for name, phrases in vocabulary.units.items())
     return Grammar(phrase_regex(vocabulary.terms.rif), phrase_regex(vocabulary.terms.weak_rif),
                    phrase_regex(vocabulary.terms.rpl), phrase_regex(vocabulary.terms.ivf), definition, failed_count,
-                   age, immune, numbers, {k.lower(): v for k, v in vocabulary.comparators.items()}, unit_of)
+                   phrase_regex(vocabulary.failure.words), age, immune, numbers,
+                   {k.lower(): v for k, v in vocabulary.comparators.items()}, unit_of)
 
 
 def _value(grammar: Grammar, token: str) -> int:
@@ -172,7 +174,8 @@ def failure_counts(text: str, vocabulary: RifVocabulary | None = None) -> list[t
     for m in grammar.definition.finditer(text):
         left, right = _sentence_around(text, m.start(), m.end())
         context = text[max(left, m.start() - 120):min(right, m.end() + 100)]
-        if not (m.group("fail") or _FAILURE_CONTEXT.search(context)):
+        # a failure word of the vocabulary may also follow what was counted ("≥3 transfers without success")
+        if not (m.group("fail") or _FAILURE_CONTEXT.search(context) or grammar.failure_word.search(context)):
             continue
         if _LOSS_AFTER.search(text[m.end():m.end() + 25]):
             continue  # a count of transfers "or miscarriages" mixes losses in: not a RIF count

@@ -246,10 +246,12 @@ def find_therapies(title: str, abstract: str, matcher: TherapyMatcher | None = N
     defined = find_abbreviations(full)
     overridden: set[str] = set()
     paper_terms: dict[str, str] = {}
+    long_forms: dict[str, str] = {}  # what the paper's own letters stand for ("EB" -> "endometrial biopsy")
     for definition in defined:
         owner = matcher.therapy_of_phrase(definition.long)
         if owner:
             paper_terms[definition.short] = owner
+            long_forms[definition.short] = definition.long
         elif definition.short in matcher.abbreviation_owner:
             overridden.add(definition.short)  # the paper gives the letters another meaning
     for short, owner in paper_terms.items():
@@ -268,21 +270,26 @@ def find_therapies(title: str, abstract: str, matcher: TherapyMatcher | None = N
         index = next((i for i, s in enumerate(sentences) if s.start_char <= start < s.end_char), 0)
         sentence = sentences[index].text if sentences else full
         in_title = start < len(title)
+        named = long_forms.get(full[start:end], full[start:end]) if rule == RULE_PAPER_ABBREVIATION \
+            else full[start:end]
         mention = _judge(matcher, therapy, start, end, rule, index, sentence, full, in_title,
-                         _kind_at(sections, start), sentences)
+                         _kind_at(sections, start), sentences, named)
         if mention is not None:
             mentions.append(mention)
     return _decide(mentions, full, shift, sentences)
 
 
-def _judge(matcher, therapy, start, end, rule, index, sentence, full, in_title, section, sentences):
-    """Role and weight of one mention, or None when it is not this therapy at all."""
+def _judge(matcher, therapy, start, end, rule, index, sentence, full, in_title, section, sentences, named):
+    """Role and weight of one mention, or None when it is not this therapy at all.
+
+    ``named`` is the mention's words, or for letters the paper defined, what they stand for.
+    """
     if therapy == "hcg_intrauterine":
         if not _INTRAUTERINE.search(sentence) and not re.search(r"intra-?uterine|IU-hCG", full[start:end], _I):
             return None  # systemic hCG: the ovulation trigger every IVF cycle has
         if re.search(r"\bPBMCs?\b|mononuclear", sentence, _I):
             return None  # hCG as the culture additive of PBMC
-    if therapy == "scratch" and _SAMPLING.search(full[start:end]) and _DIAGNOSTIC.search(sentence) \
+    if therapy == "scratch" and _SAMPLING.search(named) and _DIAGNOSTIC.search(sentence) \
             and not _INJURY.search(sentence):
         return None  # a diagnostic biopsy (see _SAMPLING)
     after = full[end:end + 20]
@@ -310,12 +317,25 @@ def _judge(matcher, therapy, start, end, rule, index, sentence, full, in_title, 
     return Mention(therapy, start, end, full[start:end], rule, index, role, weight)
 
 
+def _place(mention: Mention, sentences, full: str) -> str:
+    """The mention's sentence, within its line: the title and a section are not one sentence even
+    when the sentence splitter joins them."""
+    sentence = sentences[mention.sentence]
+    line_start = full.rfind("\n", 0, mention.start) + 1
+    line_end = full.find("\n", mention.end)
+    line_end = len(full) if line_end < 0 else line_end
+    return full[max(sentence.start_char, line_start):min(sentence.end_char, line_end)]
+
+
 def _route(therapy: str, mentions: list[Mention], sentences, full: str) -> str | None:
     if therapy == "hcg_intrauterine":
         return "intrauterine"
     if therapy not in ("g_csf", "growth_hormone", "sildenafil", "prp", "pbmc"):
         return None
-    texts = [sentences[m.sentence].text for m in mentions if sentences] or [full]
+    # the route of the trial's own arm: background and comparator sentences speak of other routes
+    # ("intrauterine G-CSF has been studied ... we randomised to subcutaneous G-CSF")
+    own = [m for m in mentions if m.role == "intervention" and m.weight > 0] or mentions
+    texts = [_place(m, sentences, full) for m in own if sentences] or [full]
     joined = " ".join(texts)
     for pattern, route in ((_INTRAUTERINE, "intrauterine"), (_SUBCUTANEOUS, "subcutaneous")):
         if pattern.search(joined):

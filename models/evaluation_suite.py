@@ -11,8 +11,9 @@ Sets and how each is measured:
 - **Evidence Inference test split**: never trained on; every record is an RCT report.
 - The project's own labels in ``data/labels/`` (RIF registry entries, assisted-reproduction
   trials) and the invented RIF-domain abstracts in ``tests/fixtures/classify/`` (a development set
-  and a held-out set written before the rules were developed and not read while developing them),
-  scored with the shipped classifier at the chosen operating point.
+  and a held-out set written before the rules were developed and not read while developing them,
+  plus a second development set written to cover every configured therapy, co-interventions,
+  mixed populations and many phrasings of the RIF definition), scored with the shipped classifier at the chosen operating point.
 
 Reads local files only.
 """
@@ -36,7 +37,8 @@ REPO = Path(__file__).resolve().parents[1]
 LABELS = REPO / "data" / "labels"
 FIXTURES = REPO / "tests" / "fixtures" / "classify"
 FIXTURE_SETS = {"rif_abstracts.json": "Invented RIF-domain abstracts, development (n={n})",
-                "rif_abstracts_heldout.json": "Invented RIF-domain abstracts, held out (n={n})"}
+                "rif_abstracts_heldout.json": "Invented RIF-domain abstracts, held out (n={n})",
+                "rif_abstracts_dev2.json": "Invented RIF-domain abstracts, second development set (n={n})"}
 _RR_DESIGN = {"Meta-Analysis": "meta_analysis", "Review": "narrative_review", "Case Reports": "case_series"}
 FIELDS = ("design", "is_rct", "population", "primary_therapy", "route", "rif_min_failures")
 

@@ -18,6 +18,10 @@ from extractors.population import find_population, read_rif_definition
     pytest.param("no pregnancy after transfer of at least 4 good-quality embryos", 4, "embryos", id="embryo-count"),
     pytest.param("at least 4 good-quality embryos in a minimum of three fresh or frozen cycles without pregnancy",
                  3, "cycles", id="cycles-beat-embryos"),
+    pytest.param("women who had undergone ≥3 embryo transfers without success", 3, "transfers",
+                 id="failure-words-after-the-unit"),
+    pytest.param("patients with history of unexplained RIF3 or more cycles", 3, "cycles", id="rif-glued-to-count"),
+    pytest.param("women with two previous failed implantation attempts", 2, "attempts", id="implantation-attempts"),
 ])
 def test_rif_minimum_failures(sentence, minimum, unit):
     found = read_rif_definition(sentence)
@@ -42,6 +46,16 @@ def test_digit_counts_read_back(n):
                  "general_ivf", id="rif-in-background-only"),
     pytest.param("Aspirin in IVF", "Women undergoing IVF were randomised. Women with recurrent implantation "
                  "failure were excluded.", "general_ivf", id="rif-excluded"),
+    pytest.param("Heparin in recurrent miscarriage", "Women with two or more miscarriages were randomised. Women "
+                 "with implantation failure after IVF were not eligible.", "rpl", id="rif-not-eligible"),
+    pytest.param("hCG in IVF", "Women in their first IVF cycle were randomised to hCG or nothing. CONCLUSIONS: "
+                 "No benefit. Whether women with recurrent implantation failure benefit needs a separate trial.",
+                 "general_ivf", id="rif-only-in-future-work"),
+    pytest.param("hCG in IVF", "Women in their first IVF cycle were randomised to hCG or nothing. Further trials "
+                 "in women with recurrent implantation failure are warranted.", "general_ivf",
+                 id="rif-only-in-further-trials"),
+    pytest.param("Atosiban at transfer", "Women in whom ≥ 10 embryos had been transferred without a pregnancy were "
+                 "randomised.", "rif", id="embryos-transferred-without-pregnancy"),
     pytest.param("Hip fracture", "Elderly patients were randomised.", "other", id="outside-reproduction"),
 ])
 def test_population(title, abstract, population):

@@ -15,6 +15,11 @@ from extractors.therapy import find_therapies
                  id="background-therapy-ignored"),
     pytest.param("G-CSF in RIF", "Women were randomised to subcutaneous G-CSF or saline.", "g_csf", "subcutaneous",
                  id="gcsf-subcutaneous"),
+    pytest.param("Lenograstim in RIF", "Women were randomised to lenograstim (Granocyte) injected subcutaneously "
+                 "or to no drug.", "g_csf", "subcutaneous", id="gcsf-by-another-generic-name"),
+    pytest.param("Subcutaneous G-CSF in RIF", "BACKGROUND: Intrauterine G-CSF has been studied in thin endometrium.\n\n"
+                 "METHODS: Women were randomised to filgrastim injected subcutaneously or to saline.", "g_csf",
+                 "subcutaneous", id="route-of-the-trial-not-of-the-background"),
     pytest.param("Recombinant or urinary hCG trigger", "Women were randomised to recombinant or urinary hCG "
                  "for final oocyte maturation.", "none", None, id="hcg-trigger-is-not-intrauterine-hcg"),
     pytest.param("Intrauterine hCG before transfer", "Women were randomised to 500 IU hCG injected into the "
@@ -27,6 +32,13 @@ from extractors.therapy import find_therapies
                  "progesterone. All women received LMWH.", "none", None, id="co-intervention-both-arms"),
     pytest.param("Scratch in IVF", "Women were randomised. Granulosa cells (GC) were counted.", "none", None,
                  id="ambiguous-abbreviation-redefined"),
+    pytest.param("Endometritis in RIF", "Samples of endometrial biopsy (EB) will be obtained from women with RIF. "
+                 "The EB sample will be divided, and each part will be analysed by a different method. Women with "
+                 "endometritis will receive antibiotic treatment. After this treatment a second EB sample will be "
+                 "obtained.", "none", None, id="diagnostic-biopsy-under-its-abbreviation"),
+    pytest.param("Scratch in RIF", "Women with RIF were randomised to a Pipelle endometrial biopsy (EB) or no "
+                 "procedure. EB was performed in the luteal phase.", "scratch", None,
+                 id="biopsy-as-injury-under-its-abbreviation"),
 ])
 def test_primary_therapy_and_route(title, abstract, primary, route):
     result = find_therapies(title, abstract)
