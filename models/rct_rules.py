@@ -86,6 +86,7 @@ ALLOCATION = Pattern("allocation", ("random",),
     r"\b(?:were|was|been|being|are|is)\s+(?:\w+,?\s+){0,3}?(?:randomi[sz]ed|randomly\s+(?:assigned|allocated|"
     r"divided|distributed|split|selected\s+to\s+receive|placed))\b"
     r"|\b(?:and|then|subsequently|later)\s+randomi[sz]ed\s+(?:to|into|between|in)\b|\brandomi[sz]ed\s+to\s*:"
+    r"|\b(?:agreed|consented|accepted|chose|elected)\s+to\s+be\s+randomi[sz]ed\b"
     r"|\brandomi[sz]ation\s+(?:table|procedure|process|scheme|envelopes?|blocks?)\b"
     r"|\b(?:block|stratified|centrali[sz]ed|computeri[sz]ed|computer[\s-]generated)\s+randomi[sz]ation\b"
     r"|\brandom\s+numbers?\s+(?:table|list|generator|sequence)\b|\btable\s+of\s+random\s+numbers\b"
@@ -123,7 +124,9 @@ DESIGN_STATEMENT = Pattern("design_statement", ("random", "placebo"),
     r"|\busing\s+an?\s+(?:[\w-]+[\s,]+){0,6}?randomi[sz]ed[\s,]+(?:[\w-]+[\s,]+){0,6}?design\b")
 
 TITLE_RANDOMISED = Pattern("randomised_words", ("random", "placebo", "sham", "blind", "mask", "controlled"),
-    r"\brandomi[sz]ed\b|\brandomly\b|\brandomi[sz]ation\b|\bplacebo[\s-]controlled\b|\bsham[\s-]controlled\b|"
+    # "non-randomised", "not randomised": a title that denies randomisation does not declare it
+    r"(?<!non-)(?<!non\s)(?<!not\s)\brandomi[sz]ed\b|(?<!not\s)\brandomly\b|(?<!non-)(?<!non\s)\brandomi[sz]ation\b|"
+    r"\bplacebo[\s-]controlled\b|\bsham[\s-]controlled\b|"
     r"\bdouble[\s-](?:blind|masked)\b|\bcontrolled\s+(?:clinical\s+)?trial\b")
 TITLE_RCT = Pattern("rct_acronym", ("rct",), r"\bRCTs?\b", cased=True)
 

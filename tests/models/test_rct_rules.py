@@ -10,6 +10,10 @@ CASES = [
     # (id, title, abstract, stratum, rule)
     ("title-says-randomised", "Heparin after knee surgery: a randomised controlled trial", "We studied 200 patients.",
      "randomised", "rct.title_randomised.v1"),
+    ("title-denies-randomisation", "Heparin after knee surgery: a non-randomised comparison",
+     "Patients chose heparin or no heparin and were followed prospectively.", "not_report", "rct.non_randomised.v1"),
+    ("agreed-to-be-randomised", "Heparin after knee surgery",
+     "Of 240 eligible patients, 200 agreed to be randomised to heparin or saline.", "randomised", "rct.allocation.v1"),
     ("past-tense-allocation", "Heparin after knee surgery", "Patients were randomly assigned to heparin or saline.",
      "randomised", "rct.allocation.v1"),
     ("we-randomised-n", "Heparin after knee surgery", "We randomised 120 patients to heparin or nothing.",
