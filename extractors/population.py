@@ -8,7 +8,8 @@ or a count of miscarriages) or assisted reproduction (an IVF term). Each unit ge
 ``enrolled``
     it describes the women the study took: the title; an aim or objective ("to evaluate ... in
     women with RIF"); inclusion criteria, the study population, who was enrolled, recruited,
-    randomised or allocated; or, outside the background, a plain "women with RIF ..." sentence;
+    randomised or allocated; a review's statement of its own scope ("this review summarises ... in
+    women with RIF"); or, outside the background, a plain "women with RIF ..." sentence;
 ``background``
     it describes the condition or other studies: the BACKGROUND section, or a sentence that
     reports, hedges or generalises ("has been suggested", "studies show", "may improve", "is a
@@ -74,14 +75,16 @@ _CONTRAST = re.compile(r"\ball[\s-]comers\b|\bunselected\b|\bnot\s+(?:just|only|
                        r"\b(?:larger|wider|broader|general|overall)\s+(?:\w+\s+)?population\b|\bregardless\s+of\b|"
                        r"\brather\s+than\b|\bstandard\s+(?:patients|ivf)\b|\bfirst\s+(?:ivf|icsi)?\s*(?:cycle|attempt)|"
                        r"\bstrat(?:a|um|ified|ification)\b", _I)
-#: Who this study took: aims, inclusion, enrolment, allocation.
+#: A review naming its own scope: its sentence speaks of studies and evidence without hedging.
+_OWN_REVIEW = r"\bthis\s+(?:\w+\s+)?review\b|\bwe\s+review\b"
+#: Who this study took: aims, inclusion, enrolment, allocation; a review's own scope.
 _ENROLMENT = re.compile(
     r"\b(?:aims?|objectives?|purpose|goals?)\b|\bto\s+(?:evaluate|assess|investigate|determine|compare|examine|explore|"
     r"study|test|analy[sz]e)\b|\binclusion\b|\binclude[ds]?\b|\benrol+(?:ed|ing)?\b|\brecruit|\beligib|"
     r"\bstudy\s+(?:population|group|sample|subjects)\b|\bparticipants?\b|\brandomi[sz]|\ballocat|\bassigned\b|"
     r"\bwere\s+(?:studied|selected|invited|divided|treated)\b|\bwill\s+(?:be|undergo|receive)\b|\bunderwent\b|"
     r"\bwe\s+(?:studied|investigated|evaluated|compared|followed|describe|report)\b|\breferred\s+to\s+as\b|"
-    r"\bthis\s+(?:study|trial)\b|\b\d+\s+(?:women|patients|couples|subjects|infertile)\b", _I)
+    rf"\bthis\s+(?:study|trial)\b|\b\d+\s+(?:women|patients|couples|subjects|infertile)\b|{_OWN_REVIEW}", _I)
 #: Reports of other work, hedges and generalities: the background.
 _HEDGE = re.compile(
     r"\b(?:has|have|had)\s+been\s+(?:\w+\s+)?(?:suggested|shown|proposed|reported|demonstrated|postulated|described|"
@@ -105,10 +108,11 @@ _MIXED = re.compile(r"\b(?:or|and/or|and)\s+(?:\w+\s+){0,4}?(?:miscarriages?|abo
                     r"\b(?:miscarriages?|abortions?|pregnancy\s+loss(?:es)?)\s+(?:\w+\s+){0,3}?(?:or|and/or)\s+"
                     r"(?:\w+\s+){0,3}?(?:implantation|IVF|transfer)", _I)
 #: "two or more consecutive miscarriages" names RPL without the term (ESHRE: >=2 losses).
-_RPL_COUNT = re.compile(r"\b(?:two|three|four|[2-9])\s+or\s+more\s+(?:consecutive\s+|previous\s+|spontaneous\s+)*"
+#: Words that may qualify the losses counted ("two or more unexplained first-trimester pregnancy losses").
+_LOSS_QUALIFIER = r"(?:(?:consecutive|previous|prior|spontaneous|unexplained|idiopathic|early|clinical|first[\s-]trimester)\s+)*"
+_RPL_COUNT = re.compile(rf"\b(?:two|three|four|[2-9])\s+or\s+more\s+{_LOSS_QUALIFIER}"
                         r"(?:miscarriages|pregnancy\s+losses|abortions)\b|\b(?:at\s+least|≥)\s*(?:two|three|[2-9])\s+"
-                        r"(?:consecutive\s+|previous\s+|spontaneous\s+)*(?:miscarriages|pregnancy\s+losses|abortions)\b",
-                        _I)
+                        rf"{_LOSS_QUALIFIER}(?:miscarriages|pregnancy\s+losses|abortions)\b", _I)
 _NOT_RPL = re.compile(r"\b(?:not|no|without)\s+(?:\w+\s+){0,3}(?:recurrent|habitual|repeated)", _I)
 #: Embryos that were transferred are IVF embryos ("≥ 10 embryos had been transferred without a pregnancy").
 _TRANSFERRED = re.compile(r"\btransfer(?:s|red|ring)?\b", _I)
@@ -159,7 +163,8 @@ def _role(text: str, section: str) -> str:
     if section == "background" and not enrolment:
         return "background"
     if enrolment and not (_HEDGE.search(text) and not re.search(r"\b(?:aims?|objectives?|purpose|inclusion|enrol|"
-                                                                   r"recruit|eligib|randomi[sz]|allocat)", text, _I)):
+                                                                   r"recruit|eligib|randomi[sz]|allocat)|" + _OWN_REVIEW,
+                                                                   text, _I)):
         return "enrolled"
     if _HEDGE.search(text):
         return "background"

@@ -42,7 +42,9 @@ _I = re.IGNORECASE
 _FAILURE_CONTEXT = re.compile(
     r"fail|unsuccess|without\s+(?:achieving\s+|obtaining\s+|a\s+|any\s+)*(?:clinical\s+|ongoing\s+|successful\s+)?"
     r"(?:pregnanc|implantation|conception|live\s+birth)|\bno\s+(?:clinical\s+|ongoing\s+)?(?:pregnanc|implantation)|"
-    r"did\s+not\s+(?:conceive|achieve|implant|result)|not\s+(?:resulted|result|led)\s+in\s+(?:a\s+)?pregnanc|"
+    # negated conception in any tense: "did not conceive", "had not conceived", "have not become pregnant"
+    r"(?:did|had|have|has)\s+not\s+(?:conceived?|achieved?|implant(?:ed)?|result(?:ed)?|become|became|been\s+pregnant)|"
+    r"not\s+(?:resulted|result|led)\s+in\s+(?:a\s+)?pregnanc|"
     r"negative|\bRIF(?![A-Za-z])|implantation\s+failure", _I)  # "RIF3 or more cycles": words glued in conversion
 #: Losses named right after a count: the count mixes in pregnancy losses (RPL).
 _LOSS_AFTER = re.compile(r"\b(?:miscarriage|abortion|pregnancy\s+loss)", _I)

@@ -38,7 +38,8 @@ LABELS = REPO / "data" / "labels"
 FIXTURES = REPO / "tests" / "fixtures" / "classify"
 FIXTURE_SETS = {"rif_abstracts.json": "Invented RIF-domain abstracts, development (n={n})",
                 "rif_abstracts_heldout.json": "Invented RIF-domain abstracts, held out (n={n})",
-                "rif_abstracts_dev2.json": "Invented RIF-domain abstracts, second development set (n={n})"}
+                "rif_abstracts_dev2.json": "Invented RIF-domain abstracts, second development set (n={n})",
+                "rif_abstracts_dev3.json": "Invented RIF-domain abstracts, third development set (n={n})"}
 _RR_DESIGN = {"Meta-Analysis": "meta_analysis", "Review": "narrative_review", "Case Reports": "case_series"}
 FIELDS = ("design", "is_rct", "population", "primary_therapy", "route", "rif_min_failures")
 

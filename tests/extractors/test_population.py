@@ -22,6 +22,9 @@ from extractors.population import find_population, read_rif_definition
                  id="failure-words-after-the-unit"),
     pytest.param("patients with history of unexplained RIF3 or more cycles", 3, "cycles", id="rif-glued-to-count"),
     pytest.param("women with two previous failed implantation attempts", 2, "attempts", id="implantation-attempts"),
+    pytest.param("women who had not conceived after at least three IVF cycles", 3, "cycles", id="had-not-conceived"),
+    pytest.param("women who have not become pregnant after two or more embryo transfers", 2, "transfers",
+                 id="have-not-become-pregnant"),
 ])
 def test_rif_minimum_failures(sentence, minimum, unit):
     found = read_rif_definition(sentence)
@@ -57,6 +60,16 @@ def test_digit_counts_read_back(n):
     pytest.param("Atosiban at transfer", "Women in whom ≥ 10 embryos had been transferred without a pregnancy were "
                  "randomised.", "rif", id="embryos-transferred-without-pregnancy"),
     pytest.param("Hip fracture", "Elderly patients were randomised.", "other", id="outside-reproduction"),
+    pytest.param("Enoxaparin", "Women with two or more unexplained pregnancy losses were randomised.", "rpl",
+                 id="rpl-count-with-qualified-losses"),
+    pytest.param("Progesterone", "Women with at least three idiopathic first-trimester miscarriages were randomised.",
+                 "rpl", id="rpl-count-first-trimester"),
+    pytest.param("Immune cells in implantation failure: a narrative review", "This review summarises what studies in "
+                 "women with repeated implantation failure have found.", "rif", id="review-states-its-own-scope"),
+    pytest.param("Immune cells in IVF", "Studies in women with repeated implantation failure have been small. We "
+                 "randomised 200 women in their first IVF cycle.", "general_ivf", id="studies-of-rif-are-background"),
+    pytest.param("Intralipid after IVF", "Women who had not conceived after one IVF cycle were randomised.",
+                 "general_ivf", id="one-cycle-without-conception-is-not-rif"),
 ])
 def test_population(title, abstract, population):
     assert find_population(title, abstract).population == population
