@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from extractors.arms import Arm, ArmMatcher, ArmsHint, comparisons, find_arms
-from extractors.bare_counts import find_bare_counts, sizes_unambiguous
+from extractors.bare_counts import find_bare_counts, find_lead_counts, sizes_unambiguous
 from extractors.binding import (
     assign_without_mentions,
     order_by_comparative,
@@ -234,6 +234,9 @@ def _read_sentence(r: _Reading, s: int, e: int) -> None:
                for m in _SHARE_OF.finditer(text, s, e)]
     counts = [c for c in find_counts(text, s, e) if not _overlaps(c.start, c.end, masked)
               and not _BASELINE.search(text, max(s, c.start - 12), c.start)]
+    if counts:
+        # "Of the 60 women who received G-CSF, 21 had a CP, compared with 11 of 58 controls"
+        counts = sorted(counts + find_lead_counts(text, s, e, known), key=lambda c: c.start)
     qualifiers: tuple[str, ...] = ()
     if r.is_meta or _POOLED_RE.search(text, s, e):
         qualifiers += ("pooled",)
