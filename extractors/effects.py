@@ -320,6 +320,8 @@ def _bind_segment(r: _Reading, s, outcome, units, seg_start, seg_end, mentions, 
         groups[arm_index] = Group(arm_index, unit, events, total, how)
     p = next((pv for pv in p_values if pv.start >= units[-1].end and pv.start < seg_end), None)
     span_end = max(u.end for u in units)
+    if units[0].form == "bare":
+        span_end = max(span_end, outcome.end)  # "21 ... and 11 ... achieved a clinical pregnancy": the outcome last
     if p is not None:
         span_end = max(span_end, p.end)
     for t, c in r.all_pairs:
