@@ -208,7 +208,9 @@ def size_before(text: str, low: str, arm: Candidate) -> int | None:
                                and not _SECOND_SIZE.match(text, pos, min(len(text), pos + 100))) \
                     and not _EVERYONE_TO_LIST.match(text, pos + len(key)) \
                     and not (_BARE_IN.search(before.group(0))
-                             and _RESULT_WORDS.search(text, _sentence_start(text, before.start()), before.start())):
+                             and _RESULT_WORDS.search(text, _sentence_start(text, before.start()), before.start())) \
+                    and not (_PLAIN_IN.search(before.group(0))
+                             and _RESULT_WORDS.search(text, before.start(), _sentence_end(text, pos))):
                 return parse_int(before.group("n"))
     return None
 
@@ -229,6 +231,16 @@ _BARE_IN = re.compile(r"^\S+\s+in\s", re.IGNORECASE)
 #: ... in a sentence that has named a result is that result's count, not the arm's size.
 _RESULT_WORDS = re.compile(r"pregnan|birth|miscarr|abortion|implantation|deliver|\brates?\b|\bevents?\b|outcome",
                            re.IGNORECASE)
+
+
+#: "21 women in the PBMC group and 11 in the control group achieved a clinical pregnancy": a number
+#: "in" an arm, with a result named later in its sentence, is that result's count too.
+_PLAIN_IN = re.compile(r"^\S+\s+(?:(?:women|patients|participants|couples|subjects|cases)\s+)?in\s", re.IGNORECASE)
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    end = text.find(". ", pos)
+    return len(text) if end < 0 else end
 
 
 def _sentence_start(text: str, pos: int) -> int:

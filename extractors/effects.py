@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from extractors.arms import Arm, ArmMatcher, ArmsHint, comparisons, find_arms
-from extractors.bare_counts import find_bare_counts, sizes_unambiguous
+from extractors.bare_counts import find_bare_counts, find_lead_counts, sizes_unambiguous
 from extractors.binding import (
     assign_without_mentions,
     order_by_comparative,
@@ -234,6 +234,9 @@ def _read_sentence(r: _Reading, s: int, e: int) -> None:
                for m in _SHARE_OF.finditer(text, s, e)]
     counts = [c for c in find_counts(text, s, e) if not _overlaps(c.start, c.end, masked)
               and not _BASELINE.search(text, max(s, c.start - 12), c.start)]
+    if counts:
+        # "Of the 60 women who received G-CSF, 21 had a CP, compared with 11 of 58 controls"
+        counts = sorted(counts + find_lead_counts(text, s, e, known), key=lambda c: c.start)
     qualifiers: tuple[str, ...] = ()
     if r.is_meta or _POOLED_RE.search(text, s, e):
         qualifiers += ("pooled",)
@@ -317,6 +320,8 @@ def _bind_segment(r: _Reading, s, outcome, units, seg_start, seg_end, mentions, 
         groups[arm_index] = Group(arm_index, unit, events, total, how)
     p = next((pv for pv in p_values if pv.start >= units[-1].end and pv.start < seg_end), None)
     span_end = max(u.end for u in units)
+    if units[0].form == "bare":
+        span_end = max(span_end, outcome.end)  # "21 ... and 11 ... achieved a clinical pregnancy": the outcome last
     if p is not None:
         span_end = max(span_end, p.end)
     for t, c in r.all_pairs:
