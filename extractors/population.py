@@ -54,6 +54,7 @@ from dataclasses import dataclass
 
 from config.vocabulary import RifVocabulary, default_rif_vocabulary
 from extractors.keywords import PhraseGate, found_words, has_word, tokens
+from extractors.memo import once_per_object
 from extractors.records import RifDefinition, Span
 from extractors.rif_definition import RULE_RIF, criteria_of, failure_counts, grammar_of, read_rif_definition
 
@@ -248,24 +249,19 @@ def _definition(units: list[_Unit], enrolled: list[_Unit], abstract: str, title:
                          tuple(sorted(set(found.immune_selection) | set(immune))), found.span, RULE_RIF)
 
 
-#: (vocabulary, gate over the case-insensitive terms, gate over the terms matched as written)
-_GATES: dict[int, tuple[RifVocabulary, PhraseGate, PhraseGate]] = {}
 #: Words of the RPL count phrase (_RPL_COUNT) that a population gate must also let through.
 _RPL_COUNT_WORDS = ("miscarriages", "pregnancy losses", "abortions")
 
 
+@once_per_object
 def population_gates(vocabulary: RifVocabulary) -> tuple[PhraseGate, PhraseGate]:
-    """The gates of :func:`might_mention_population` for a vocabulary (built once)."""
-    cached = _GATES.get(id(vocabulary))
-    if cached is not None and cached[0] is vocabulary:
-        return cached[1], cached[2]
+    """The gates of :func:`might_mention_population` for a vocabulary (built once): one over the
+    case-insensitive terms, one over the terms matched as written."""
     terms = (*vocabulary.terms.rif, *vocabulary.terms.weak_rif, *vocabulary.terms.rpl, *vocabulary.terms.ivf,
              *_COUNT_CONTEXT_WORDS, *_COUNT_CONTEXT_CASED)
     cased = [t for t in terms if sum(ch.isupper() for ch in t) >= 2]  # matched as written (phrase_regex)
     insensitive = [t for t in terms if t not in cased] + list(_RPL_COUNT_WORDS)
-    gates = (PhraseGate(insensitive), PhraseGate(cased))
-    _GATES[id(vocabulary)] = (vocabulary, *gates)
-    return gates
+    return PhraseGate(insensitive), PhraseGate(cased)
 
 
 def _written(text: str, term: str) -> bool:

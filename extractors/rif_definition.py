@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 
 from config.vocabulary import RifVocabulary, default_rif_vocabulary
+from extractors.memo import once_per_object
 from extractors.patterns import trie_pattern
 from extractors.records import RifDefinition, Span
 
@@ -98,17 +99,10 @@ class Grammar:
     unit_of: tuple[tuple[str, re.Pattern[str]], ...]
 
 
-_GRAMMARS: dict[int, tuple[RifVocabulary, Grammar]] = {}
-
-
+@once_per_object
 def grammar_of(vocabulary: RifVocabulary) -> Grammar:
     """The compiled grammar of a vocabulary, compiled once per vocabulary object."""
-    cached = _GRAMMARS.get(id(vocabulary))
-    if cached is not None and cached[0] is vocabulary:
-        return cached[1]
-    grammar = _compile(vocabulary)
-    _GRAMMARS[id(vocabulary)] = (vocabulary, grammar)
-    return grammar
+    return _compile(vocabulary)
 
 
 def _alternation(phrases) -> str:

@@ -5,18 +5,13 @@ from __future__ import annotations
 import gc
 
 from config.schema import Config
+from extractors.memo import once_per_object
 from flows.cycle import Pipeline
 
-#: Loaded pipelines by configuration object: loading the model and matchers takes seconds, and a
-#: demo runs ten cycles in one process. (Config holds mapping proxies, so it cannot be a hash key.)
-_LOADED: dict[int, tuple[Config, Pipeline]] = {}
 
-
+@once_per_object  # loading the model and matchers takes seconds; a demo runs ten cycles in one process
 def load_pipeline(config: Config) -> Pipeline:
-    """The configured classifier and extractor, wrapped for ``flows.cycle`` (loaded once)."""
-    cached = _LOADED.get(id(config))
-    if cached is not None and cached[0] is config:
-        return cached[1]
+    """The configured classifier and extractor, wrapped for ``flows.cycle`` (loaded once per config)."""
     from extractors.effects import EXTRACTOR_VERSION, extract_effects, preferred_effects
     from models.classify import load_classifier
 
@@ -28,7 +23,6 @@ def load_pipeline(config: Config) -> Pipeline:
         model_version=classifier.model.version,
         extractor_version=EXTRACTOR_VERSION,
     )
-    _LOADED[id(config)] = (config, pipeline)
     # The model, vocabularies and spaCy's tables live as long as the process: freezing them keeps
     # every later full collection from walking them again (bench: parse and load 5-15% faster).
     gc.collect()
