@@ -83,7 +83,8 @@ def _ci_label(p: str) -> str:
     )
 
 
-_SEP = r"\s*(?:-|to|,|;|and)\s*"
+# "~" (also U+223C, U+FF5E) is how many papers from China and Japan print a range: "1.04 ~ 4.78"
+_SEP = r"\s*(?:-|~|\u223c|\uff5e|to|,|;|and)\s*"
 _RATIO_RE = re.compile(
     rf"(?P<adj>{_ADJ})?{_MEASURE}"
     # "relative risk (RR)", "odds ratio [OR]"

@@ -43,6 +43,8 @@ def ratios(text: str) -> list[tuple]:
                      id="rd-unicode-minus"),
         pytest.param("absolute risk difference 8.5% (95% CI 1.2% to 15.8%)", ("RD", 0.085, 0.012, 0.158),
                      id="rd-percent-to-proportion"),
+        pytest.param("OR = 2.23 (95% CI: 1.04 ~ 4.78)", ("OR", 2.23, 1.04, 4.78), id="tilde-range"),
+        pytest.param("RR 1.31 (95% CI 1.02\uff5e1.69)", ("RR", 1.31, 1.02, 1.69), id="fullwidth-tilde-range"),
     ],
 )
 def test_ratio_forms(text, expected):
@@ -61,6 +63,7 @@ def test_ratio_forms(text, expected):
         pytest.param("cardiac index (CI) 2.5 and heart rate (HR) 80 (70\u201390)", id="ci-and-hr-as-physiology"),
         pytest.param("OR 1.5, 2.3\u20134.5", id="unlabelled-range-excluding-estimate"),
         pytest.param("RR 12% (95% CI 5%\u201320%)", id="ratio-in-percent"),
+        pytest.param("OR 1.5, 2.3 ~ 4.5", id="tilde-range-excluding-estimate"),
     ],
 )
 def test_not_ratios(text):
