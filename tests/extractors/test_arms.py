@@ -210,3 +210,17 @@ def test_a_lettered_group_takes_the_size_that_closes_its_definition():
 def test_lettered_age_strata_with_sizes_are_not_arms():
     text = "Women were stratified into group 1 (under 35 years, n = 60) and group 2 (35 years or over, n = 44)."
     assert find_arms(text) == []
+
+
+def test_a_hint_naming_arms_only_by_a_quantity_is_read_by_it():
+    text = ("Oocytes were assigned to a 3 h or 20 h group. Of the women, 40 were in the 3 h group and 38 in the "
+            "20 h group.")
+    found = find_arms(text, hint=ArmsHint("3 h group", "20 h group"))
+    assert [(a.name, a.role) for a in found] == [("3 h", "treatment"), ("20 h", "control")]
+
+
+def test_a_hint_with_words_keeps_its_words_not_its_quantities():
+    from extractors.arm_words import hint_keys
+
+    assert hint_keys("G-CSF 300 mg") == {"g-csf"}
+    assert hint_keys("3 h group") == {"3 h"}
