@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from extractors.arms import Arm, ArmMatcher
+from extractors.bare_counts import NOT_AN_ARM
 from extractors.numbers import INT, WORD_INT, Count, find_group_sizes, parse_int
 from extractors.outcomes import OutcomeMention
 
@@ -61,8 +62,6 @@ _PART = re.compile(
     rf"(?:^|[,;]\s*(?:and\s+|vs\.?\s+|versus\s+)?|\band\s+|\bvs\.?\s+|\bversus\s+)(?P<n>{_NUMBER})"
     rf"(?:\s+{_WOMEN})?\s+(?:in|with|for|among|from|after|receiving|given|treated\s+with|allocated\s+to|"
     r"assigned\s+to|randomi[sz]ed\s+to|who\s+received)\s", re.IGNORECASE)
-#: Words that make a part a subset of its arm, not the arm: "32 in the G-CSF group who had a transfer".
-_SUBSET = re.compile(r"\b(?:who|which|that|whom|aged|under|over|older|younger|with\s+a|without)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +101,12 @@ def _splits(text: str, start: int, end: int, matcher: ArmMatcher) -> list[_Split
             who = body_start + p.end()
             stop = body_start + parts[i + 1].start() if i + 1 < len(parts) else body_end
             mentions = matcher.mentions(who, stop)
-            # what is left once the arm's name is taken out: no figure ("the 3 h group" is a name) and no subset
+            # what is left once the arm's name is taken out: no figure ("the 3 h group" is a name) and no
+            # clause or subset ("in the G-CSF group who had a transfer", the bare-count readers' words)
             rest = text[who:stop]
             for mention in reversed(mentions):
                 rest = rest[:mention.start - who] + " " + rest[mention.end - who:]
-            if len({a.arm for a in mentions}) != 1 or _SUBSET.search(rest) or re.search(r"\d", rest):
+            if len({a.arm for a in mentions}) != 1 or NOT_AN_ARM.search(rest) or re.search(r"\d", rest):
                 break
             n = parse_int(p.group("n"))
             named.append(SplitPart(mentions[0].arm, Count(n, None, None, 0, body_start + p.start("n"),
