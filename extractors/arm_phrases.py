@@ -34,6 +34,10 @@ class Candidate:
 _LETTER_RE = re.compile(rf"(?P<letter>(?i:group|arm))\s(?P<label>{LABEL})")
 #: "group"/"arm" as a noun; the words before it name the arm. The name is read backwards from
 #: here (a forward regex with optional words backtracks badly on long abstracts).
+#: "group A (intrauterine hCG 500 IU, n = 60)": a bracket right after the label whose last item is
+#: the group's size. Whether the group is an arm is still decided by its definition's words: an age
+#: stratum ("group 1 (< 35 years, n = 60)") names no therapy or comparator and is dropped.
+_SIZE_CLOSING_DEFINITION = re.compile(rf"\s*[(\[][^()\[\];]{{1,80}}?[,;]\s*[nN]\s?=\s?(?P<n>{INT})\s*[)\]]")
 _GROUP_NOUN_RE = re.compile(rf"(?<=[\w+%)\]] )(?i:groups?|arms?)(?![\w])(?!\s{LABEL})")
 _NAME_WORD = re.compile(r"[\w+/\u00b5\u03bc%-]+(?:\.\w+)*")
 _SIZE_AFTER = re.compile(rf"\s*[\(\[,]?\s*(?:[nN]\s?=\s?(?P<n>{INT})|(?P<n2>{INT})\s+(?:women|patients|participants|couples|subjects))\s*[\)\]]?")
@@ -90,6 +94,10 @@ def _letter_group(m: re.Match, text: str, found: list[Candidate]) -> None:
     cand = Candidate(f"group {label}", m.start(), letter=label.upper())
     cand.keys.add(f"group {label.lower()}")
     cand.size = _size_after(text, m.end())
+    if cand.size is None:
+        # "group A (intrauterine hCG 500 IU, n = 60)": the size closes the group's definition
+        inside = _SIZE_CLOSING_DEFINITION.match(text, m.end())
+        cand.size = parse_int(inside.group("n")) if inside else None
     if cand.size is not None:
         cand.order = cand.start
     _define_letter_group(cand, text, m.end())
@@ -119,6 +127,11 @@ def _size_after(text: str, end: int) -> int | None:
     return parse_int(m.group("n") or m.group("n2"))
 
 
+#: How the randomisation was done, said between "randomized in" and the list: "in a 1:1 ratio to",
+#: "in a double-blind fashion to".
+_MANNER_THEN_TO = re.compile(r"[^.;()\[\]]{1,40}?\bto\s+(?:receive\s+|either\s+)*")
+
+
 def allocation_phrases(text: str) -> list[Candidate]:
     """Arms listed after "randomized to": "EST (n = 66) or no scratch (n = 51)"."""
     found = []
@@ -126,12 +139,17 @@ def allocation_phrases(text: str) -> list[Candidate]:
         stop = re.search(r"\.\s|;\s(?![^()\[\]]*[\)\]])|\bto\s+(?:evaluate|assess|compare|determine|investigate)\b",
                          text[m.end():m.end() + 250])
         window_end = m.end() + (stop.start() if stop else min(250, len(text) - m.end()))
-        span = text[m.end():window_end]
+        begin = m.end()
+        manner = _MANNER_THEN_TO.match(text, begin, window_end) if re.search(r"\bin(?:to)?\s+$", m.group(0)) else None
+        if manner:
+            begin = manner.end()  # "randomized in a 1:1 ratio to G-CSF or placebo": the list follows "to"
+        span = text[begin:window_end]
         pieces = re.split(r"\s*(?:,\s*(?:and|or)?|\band\b|\bor\b|\bversus\b|\bvs\.?)\s+", span)
-        offset = m.end()
+        offset = begin
         for piece in pieces:
             sized = re.match(rf"(?P<name>[^()\[\]]{{1,60}}?)\s*[\(\[](?P<abbr>[^()\[\];,]{{1,15}}[;,])?\s*[nN]\s?=\s?(?P<n>{INT})\s*[\)\]]", piece)
             if not sized:
+                offset = _unsized_piece(piece, text, offset, window_end, len(pieces), found)
                 continue
             name = clean_name(re.sub(r"\b(?:groups?|arms?)\b", "", sized.group("name")))
             if not name:
@@ -145,6 +163,32 @@ def allocation_phrases(text: str) -> list[Candidate]:
             if pos >= 0:
                 offset = pos + len(sized.group("name"))
     return found
+
+
+#: An arm listed with no size: "randomized to intralipid or saline". A short name with no figure
+#: in it; whether it is an arm at all is decided by its words (a therapy's or a comparator's) when
+#: the candidates are merged, so "randomized to two groups" or "... or were followed up" adds none.
+_UNSIZED_NAME = re.compile(r"[A-Za-z][\w+/-]*(?:\s+[A-Za-z][\w+/-]*){0,3}")
+
+
+def _unsized_piece(piece: str, text: str, offset: int, window_end: int, listed: int,
+                   found: list[Candidate]) -> int:
+    """Add ``piece`` of an allocation list as an arm without a size; return where reading goes on.
+
+    Only in a list of two or three (more is a sentence running on, not arms), and only a name
+    of up to four words with no figure, bracket or padding word in it ("double-blind fashion to
+    placebo" is the manner of randomising, then the arm)."""
+    name = clean_name(piece)
+    if not 2 <= listed <= 3 or not _UNSIZED_NAME.fullmatch(name) \
+            or any(w.lower() in STOP_WORDS for w in name.split()):
+        return offset
+    pos = text.find(name, offset, window_end)
+    if pos < 0:
+        return offset
+    cand = Candidate(name, pos)
+    cand.order = pos
+    found.append(cand)
+    return pos + len(name)
 
 
 _SIZED_RE = re.compile(rf"[\(\[]\s*[nN]\s?=\s?(?P<n>{INT})\s*[\)\]]")

@@ -146,8 +146,13 @@ def terms_in(name: str, therapy: str | None) -> set[str]:
 def hint_keys(words: str) -> set[str]:
     """Salient words of a hint: names, abbreviations and content words, lower-cased."""
     tokens = re.findall(r"[A-Za-z\u00b5\u03bc][\w+.\u00b5\u03bc-]*", words)
-    keys = {t.lower().strip(".") for t in tokens if t.lower() not in STOP_WORDS and len(t) > 1}
-    return keys - _GENERIC_HINT
+    keys = {t.lower().strip(".") for t in tokens if t.lower() not in STOP_WORDS and len(t) > 1} - _GENERIC_HINT
+    # "3 h group" against "20 h group": arms told apart only by a quantity are named by it
+    return keys or {m.group(0).lower() for m in _QUANTITY.finditer(words)}
+
+
+#: A number with its unit ("3 h", "20 h", "500 IU"): a hint's name when it has no other word.
+_QUANTITY = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s?(?:[A-Za-z\u00b5\u03bc]{1,4})(?![\w])")
 
 
 _GENERIC_HINT = frozenset("""

@@ -117,10 +117,11 @@ def find_arms(text: str, therapy: str | None = None, hint: ArmsHint | None = Non
                 and not re.search(r"(?:with|versus|vs\.?|than|to)\s+(?:the\s+)?$", text[max(0, m.start() - 12):m.start()]):
             continue  # "control of bleeding", "controlled": not an arm
         previous = candidates[-1] if candidates else None
-        if previous is not None and previous.role == "control" and previous.start < m.start() \
+        if previous is not None and previous.role == "control" and previous.start < m.start() and not previous.letter \
                 and _SAME_COMPARATOR.fullmatch(text, previous.start + len(previous.name), m.start()):
             # "saline placebo", "normal saline as placebo", "placebo (saline)": one comparator
-            # named twice over; the more specific kind names it
+            # named twice over; the more specific kind names it. Not "group B (culture medium)": a
+            # lettered group's definition, whose name stays the label.
             previous.name = text[previous.start:m.end()] + (")" if text[m.end():m.end() + 1] in ")]" and
                                                             "(" in text[previous.start:m.end()] else "")
             if PREFERRED_CONTROL[kind] < PREFERRED_CONTROL.get(previous.control_kind or "control", 9):

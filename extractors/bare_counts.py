@@ -55,7 +55,7 @@ _SIZED_THEN_PAIR = re.compile(
     rf"(?:,\s*)?(?:(?:was|were|:)\s*)?(?P<e1>{_NUMBER})\s+(?:vs\.?|versus|and)\s+(?P<e2>{_NUMBER})"
     r"(?:,?\s+respectively)?\s*(?:\(\s*P\s*[=<>]\s*0?\.\d+\s*\))?\s*\.?\s*$", re.IGNORECASE)
 #: Words that make an arm's name a clause or a subgroup: "in the PBMC group who had a transfer".
-_NOT_AN_ARM = re.compile(r"\b(?:who|which|that|whom|had|have|were|was|and|or|aged|under|over|older|younger|with)\b",
+NOT_AN_ARM = re.compile(r"\b(?:who|which|that|whom|had|have|were|was|and|or|aged|under|over|older|younger|with)\b",
                          re.IGNORECASE)
 #: A count's noun: "clinical pregnancies", "the number of live births" (a bare figure after "the
 #: clinical pregnancy rate" or "clinical pregnancy ... was 40 vs 22" may be a percentage).
@@ -120,7 +120,7 @@ def _outcome_last(text: str, start: int, end: int, outcome: OutcomeMention) -> l
     if m is None or _ANY_NUMBER.search(text, start, m.start()) \
             or _ANY_NUMBER.search(_P_VALUE.sub("", text[outcome.end:end])):
         return []
-    if any(_NOT_AN_ARM.search(m.group(a)) or _ANY_NUMBER.search(m.group(a)) for a in ("a1", "a2")):
+    if any(NOT_AN_ARM.search(m.group(a)) or _ANY_NUMBER.search(m.group(a)) for a in ("a1", "a2")):
         return []
     return _pair(m)
 
@@ -163,7 +163,7 @@ def find_lead_counts(text: str, start: int, end: int, outcomes: Sequence[Outcome
         named = next((o for o in outcomes if o.start == m.end()), None)
         if named is None or named.unit not in (None, "woman") or named.outcome in ("", "implantation", "other"):
             continue  # the outcome must be what the events had, right after them
-        if _NOT_AN_ARM.search(m.group("arm")) or _NOT_BARE.search(m.group("arm")):
+        if NOT_AN_ARM.search(m.group("arm")) or _NOT_BARE.search(m.group("arm")):
             continue
         events, total = parse_int(m.group("e")), parse_int(m.group("n"))
         if events <= total:

@@ -125,13 +125,21 @@ def order_by_mentions(units: list[Count], mentions: list[tuple[int, int, int]], 
             assigned[i] = before[-1][0]
     # "27.5% with PBMC and 15.0% without": one arm named, the other unit is the other arm.
     missing = [i for i, a in enumerate(assigned) if a is None]
-    if k == 2 and len(missing) == 1 and len(arms) == 2 and assigned[1 - missing[0]] is not None:
+    if k == 2 and len(missing) == 1 and len(arms) == 2 and assigned[1 - missing[0]] is not None \
+            and not _WHO_ELSE_AFTER.match(text, units[missing[0]].end):
         assigned[missing[0]] = 1 - assigned[1 - missing[0]]  # type: ignore[operator]
     if None in assigned or len(set(assigned)) != k:
         return None
     return assigned  # type: ignore[return-value]
 
 
+#: "... and in 9 of 40 women with a thin endometrium": the figure names its own women, who are not
+#: an arm (an arm named there would have been a mention), so it is not the other arm by default.
+#: "with medium" may still be an arm's treatment; "with a thin endometrium", "aged over 40" describe
+#: women. ("patients who completed the trial" is left alone: the arm's own completers, as often as not.)
+_WHO_ELSE_AFTER = re.compile(r"[\s,)\]]*(?:(?:women|patients|participants|subjects|those|cases)\s+)?"
+                             r"(?:with\s+(?:an?|the|their|previous|prior)|aged|older|younger|under\s+\d|over\s+\d)\b",
+                             re.IGNORECASE)
 _OBJECT_OF_COMPARISON = re.compile(r"\b(?:than|compared\s+(?:with|to)|versus|vs\.?|relative\s+to)\s+(?:[\w-]+\s+){0,3}$",
                                    re.IGNORECASE)
 _OTHER_PAIR = re.compile(r"\([^()]*\b(?:vs\.?|versus)\s[^()]*\)", re.IGNORECASE)

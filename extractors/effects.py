@@ -46,7 +46,7 @@ Examples
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from extractors.arms import Arm, ArmMatcher, ArmsHint, comparisons, find_arms
@@ -73,6 +73,7 @@ from extractors.outcomes import OutcomeMatcher, OutcomeMention, default_matcher,
 from extractors.ratios import Ratio, find_ratios
 from extractors.records import Article, Effect
 from extractors.sentences import split_sentences as _sentences
+from extractors.split_counts import RULE_SPLIT, split_events, split_totals
 from extractors.table_counts import find_tables, read_table
 
 #: Stored with every effect; raise it when extraction rules change what an abstract yields.
@@ -163,6 +164,7 @@ class _Reading:
     defined: dict[str, str]
     is_meta: bool
     sizes_known: bool = False          # each arm has one size: bare event counts may be read
+    split: bool = False                # each arm's total was split out of the women: split events may be read
     findings: list[Finding] = field(default_factory=list)
     ratios: list[RatioStatement] = field(default_factory=list)
 
@@ -195,9 +197,12 @@ def extract_effects(article: Article, therapy: str | None = None, arms_hint: Arm
     arms = find_arms(_arm_text(text, tables), therapy, arms_hint)
     is_meta = bool(_META_TITLE.search(article.title)) or bool(
         re.search(r"\bmeta-?analys[ie]s\b", text[:400], re.IGNORECASE))
+    # "134 women (74 in the scratch group and 60 in the control group)": the arms' sizes
+    totals = split_totals(text, arms, ArmMatcher(arms, text)) if len(arms) >= 2 and "(" in text else {}
+    arms = [replace(a, size=totals[i]) if i in totals else a for i, a in enumerate(arms)]
     r = _Reading(text, arms, comparisons(arms), comparisons(arms, every_control=True), ArmMatcher(arms, text),
                  matcher, outcomes.defined_abbreviations(text), is_meta,
-                 sizes_unambiguous(text, [a.size for a in arms]))
+                 sizes_unambiguous(text, [a.size for a in arms]), bool(totals))
     for s, e in _sentences(text):
         if (_DIGIT.search(text, s, e) or r.sizes_known and _WORD_NUMBER.search(text, s, e)) \
                 and not _overlaps(s, e, spans):
@@ -242,6 +247,8 @@ def _read_sentence(r: _Reading, s: int, e: int) -> None:
         qualifiers += ("pooled",)
     if _SUBGROUP_RE.search(text, s, e):
         qualifiers += ("subgroup",)
+    if r.split:
+        _read_split_events(r, s, e, known, p_values, qualifiers)
     mentions = [(m.arm, m.start, m.end) for m in r.regex.mentions(s, e)]
     for ratio in sentence_ratios:
         outcome = _outcome_for(ratio.start, ratio.end, outcomes, text)
@@ -337,6 +344,20 @@ def _bind_segment(r: _Reading, s, outcome, units, seg_start, seg_end, mentions, 
                                   p.value if p else None, p.operator if p else None, rule,
                                   qualifiers + extra, s))
     return order if binding == "named" else None
+
+
+def _read_split_events(r: _Reading, s: int, e: int, known, p_values, qualifiers) -> None:
+    """"54 live births (32 in the scratch group and 22 in the control group)": each arm's events,
+    its total the arm's share of the women split the same way (``extractors.split_counts``)."""
+    for outcome, parts, start, end in split_events(r.text, s, e, known, r.regex):
+        groups = {p.arm: Group(p.arm, p.count, p.count.events, r.arms[p.arm].size, "totals_from_size")
+                  for p in parts if r.arms[p.arm].size is not None}
+        p = next((pv for pv in p_values if end <= pv.start <= end + 3), None)
+        for t, c in r.all_pairs:
+            if t in groups and c in groups:
+                r.findings.append(Finding(outcome, groups[t], groups[c], start, p.end if p else end,
+                                          p.value if p else None, p.operator if p else None, RULE_SPLIT,
+                                          qualifiers + ("totals_from_size",), s))
 
 
 def _fold_definitions(text: str, mentions: list[OutcomeMention]) -> list[OutcomeMention]:

@@ -178,3 +178,49 @@ def test_a_count_after_the_word_group_is_not_a_numbered_group():
     text = ("Women were randomized to G-CSF (n = 10) or placebo (n = 10). "
             "Clinical pregnancy: G-CSF group 2/10 (20.0%) vs placebo group 1/10 (10.0%).")
     assert [a.name for a in find_arms(text, therapy="g_csf")] == ["G-CSF", "placebo"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("Women were randomized to intralipid or saline.", [("intralipid", "treatment"), ("saline", "control")],
+                 id="therapy-or-comparator"),
+    pytest.param("Couples were randomly assigned to PBMC or no treatment before transfer.",
+                 [("PBMC", "treatment"), ("no treatment", "control")], id="negated-comparator"),
+    pytest.param("Women were randomized in a blinded fashion to sildenafil or placebo.",
+                 [("sildenafil", "treatment"), ("placebo", "control")], id="manner-before-the-list"),
+])
+def test_an_allocation_list_without_sizes_names_the_arms_with_no_therapy_id(text, expected):
+    assert [(a.name, a.role) for a in find_arms(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("Women were randomized to two groups of equal size.", id="no-arm-words"),
+    pytest.param("Women were randomized to one of four regimens: A, B, C or D.", id="a-long-list"),
+    pytest.param("Women were randomized by sealed envelopes and were followed up.", id="a-clause-not-a-list"),
+])
+def test_an_allocation_list_of_no_arm_words_names_no_arm(text):
+    assert find_arms(text) == []
+
+
+def test_a_lettered_group_takes_the_size_that_closes_its_definition():
+    text = ("Patients were randomly allocated to group A (intrauterine hCG 500 IU, n = 60) or group B "
+            "(culture medium, n = 58).")
+    assert [(a.name, a.role, a.size) for a in find_arms(text)] == [("group A", "treatment", 60), ("group B", "control", 58)]
+
+
+def test_lettered_age_strata_with_sizes_are_not_arms():
+    text = "Women were stratified into group 1 (under 35 years, n = 60) and group 2 (35 years or over, n = 44)."
+    assert find_arms(text) == []
+
+
+def test_a_hint_naming_arms_only_by_a_quantity_is_read_by_it():
+    text = ("Oocytes were assigned to a 3 h or 20 h group. Of the women, 40 were in the 3 h group and 38 in the "
+            "20 h group.")
+    found = find_arms(text, hint=ArmsHint("3 h group", "20 h group"))
+    assert [(a.name, a.role) for a in found] == [("3 h", "treatment"), ("20 h", "control")]
+
+
+def test_a_hint_with_words_keeps_its_words_not_its_quantities():
+    from extractors.arm_words import hint_keys
+
+    assert hint_keys("G-CSF 300 mg") == {"g-csf"}
+    assert hint_keys("3 h group") == {"3 h"}
