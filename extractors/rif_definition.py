@@ -49,11 +49,15 @@ _FAILURE_CONTEXT = re.compile(
     r"negative|\bRIF(?![A-Za-z])|implantation\s+failure", _I)  # "RIF3 or more cycles": words glued in conversion
 #: Losses named right after a count: the count mixes in pregnancy losses (RPL).
 _LOSS_AFTER = re.compile(r"\b(?:miscarriage|abortion|pregnancy\s+loss)", _I)
+#: Hyphens as typeset: papers join "IVF–ET" and "good‐quality" with en dashes and Unicode hyphens
+#: as often as with ASCII ones (PubMed keeps the publisher's characters); for a character class,
+#: so the ASCII hyphen is escaped.
+DASH = "\\-\u2010\u2011\u2012\u2013\u2014"
 #: Words that may stand between a count and what it counts ("three previous failed fresh IVF cycles").
-_QUALIFIER = (r"(?:(?:previous|prior|consecutive|successive|unsuccessful|failed|fresh|frozen(?:[\s-]thawed)?|"
-              r"complete[d]?|good[\s-]quality|high[\s-]quality|top[\s-]quality|euploid|oocyte[\s-]donation|donation|"
-              r"donor|IVF[\w/-]*|ICSI[\w/-]*|ET-IVF|embryo|in[\s-]vitro[\s-]fertili[sz]ation|\([A-Z/-]{2,10}\)|"
-              r"or|and|more|of|with|the)[\s,]+){0,5}")
+_QUALIFIER = (rf"(?:(?:previous|prior|consecutive|successive|unsuccessful|failed|fresh|frozen(?:[\s{DASH}]thawed)?|"
+              rf"complete[d]?|good[\s{DASH}]quality|high[\s{DASH}]quality|top[\s{DASH}]quality|euploid|"
+              rf"oocyte[\s{DASH}]donation|donation|donor|IVF[\w/{DASH}]*|ICSI[\w/{DASH}]*|ET[{DASH}]IVF|embryo|"
+              rf"in[\s{DASH}]vitro[\s{DASH}]fertili[sz]ation|\([A-Z/{DASH}]{{2,10}}\)|or|and|more|of|with|the)[\s,]+){{0,5}}")
 #: A failure count above this is a sample size or a misreading, not a definition.
 MAX_FAILURES = 20
 _CLAUSE_END = re.compile(r"[.;]\s|\n")
@@ -78,7 +82,7 @@ def phrase_regex(phrases, *, whole_words: bool = True) -> re.Pattern[str]:
 
 
 def _loose_phrase(ch: str) -> str:
-    return r"[\s-]+" if ch == " " else r"[\s-]?" if ch == "-" else re.escape(ch)
+    return rf"[\s{DASH}]+" if ch == " " else rf"[\s{DASH}]?" if ch == "-" else re.escape(ch)
 
 
 @dataclass(frozen=True)

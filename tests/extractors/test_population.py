@@ -80,3 +80,54 @@ def test_definition_records_age_immune_and_span():
     rif = find_population("Tacrolimus in RIF", abstract).rif
     assert (rif.min_failures, rif.age_max, rif.immune_selection) == (2, 40, ("NK cells",))
     assert abstract[rif.span.start:rif.span.end] == rif.span.text
+
+
+@pytest.mark.parametrize(("sentence", "minimum", "unit"), [
+    pytest.param("after at least two IVF\u2013ET cycles that ended without pregnancy", 2, "cycles", id="en-dash-ivf-et"),
+    pytest.param("women with three failed good\u2010quality embryo transfers", 3, "transfers", id="unicode-hyphen"),
+    pytest.param("after at least two IVF-ET cycles that ended without pregnancy", 2, "cycles", id="ascii-unchanged"),
+])
+def test_typeset_dashes_join_like_hyphens(sentence, minimum, unit):
+    found = read_rif_definition(sentence)
+    assert (found.min_failures, found.count_unit) == (minimum, unit)
+
+
+@pytest.mark.parametrize(("title", "abstract", "population"), [
+    pytest.param("Heparin in IVF", "Women undergoing ICSI were randomised, stratified by the number of earlier "
+                 "failed transfers (0, 1, or 2 or more), to heparin or no heparin.", "general_ivf",
+                 id="stratifier-names-no-population"),
+    pytest.param("Heparin in IVF", "Women with RIF (two or more failed transfers) were randomised, stratified by "
+                 "centre, to heparin or no heparin.", "rif", id="rif-trial-stratified-by-centre-stays-rif"),
+    pytest.param("Steroids for reproductive failure", "Women with repeated implantation failure or with recurrent "
+                 "miscarriage were randomised, stratified by diagnosis, to prednisolone or placebo.", "other",
+                 id="mixed-population-before-the-stratifier"),
+    pytest.param("Scratch before IVF", "Women having IVF were randomised to a scratch or no scratch. Live birth was "
+                 "similar in a subgroup of women with three or more failed embryo transfers.", "general_ivf",
+                 id="rif-subgroup-of-unselected-trial"),
+    pytest.param("DHEA in poor-prognosis IVF", "We randomised women with diminished ovarian reserve, women aged 40 "
+                 "or older, or women with recurrent implantation failure to DHEA or placebo.", "general_ivf",
+                 id="rif-among-poor-prognosis-groups"),
+    pytest.param("G-CSF in IVF", "Women with a thin endometrium or at least two failed embryo transfers were "
+                 "randomised to G-CSF or saline.", "general_ivf", id="counted-rif-or-thin-endometrium"),
+    pytest.param("G-CSF in RIF", "Women with recurrent implantation failure (three or more failed transfers) and "
+                 "a thin endometrium were randomised to G-CSF or saline.", "rif", id="rif-and-thin-endometrium-is-rif"),
+    pytest.param("G-CSF in RIF", "Women with recurrent implantation failure, with or without endometriosis, were "
+                 "randomised to G-CSF or saline.", "rif", id="with-or-without-is-not-an-alternative"),
+    pytest.param("Heparin in RIF", "Women with RIF aged 38 or older were randomised to heparin or no heparin.", "rif",
+                 id="or-older-is-not-an-alternative"),
+])
+def test_population_beside_strata_subgroups_and_other_indications(title, abstract, population):
+    assert find_population(title, abstract).population == population
+
+
+def test_a_sentence_on_how_definitions_vary_gives_no_definition():
+    abstract = ("Definitions of RIF vary from two failed transfers to four or more failed cycles. We review the "
+                "immune treatments offered to women with RIF.")
+    found = find_population("Immune treatment of RIF: a review", abstract)
+    assert (found.population, found.rif.min_failures) == ("rif", None)
+
+
+def test_a_study_definition_beside_varied_definitions_is_still_read():
+    abstract = ("There is no agreed definition of RIF. We enrolled women with at least three failed embryo "
+                "transfers and randomised them to intralipid or saline.")
+    assert find_population("Intralipid in RIF", abstract).rif.min_failures == 3
