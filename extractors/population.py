@@ -21,7 +21,8 @@ or a count of miscarriages) or assisted reproduction (an IVF term). Each unit ge
 
 A stratifying clause ("randomised, stratified by the number of previous failed transfers") names
 the variable the randomisation was balanced on, not who was taken; it is blanked before the unit
-is read, and the words before it still count.
+is read, and the words before it still count. Likewise the items of a numbered list of strata
+("randomised in two strata: 1. history of implantation failure 2. no such history").
 
 Population:
 
@@ -98,6 +99,14 @@ _OTHER_INDICATION = re.compile(
 #: "or" joining alternatives; not "two or more", "aged 38 or older", "with or without".
 _ALTERNATIVE = re.compile(r"(?<!\bwith\s)\b(?:or|and/or)\b(?!\s+(?:more|older|above|over|fewer|less|greater|younger|"
                           r"equal|without)\b)", _I)
+#: A group named as poor-prognosis lists its members with commas as well ("poor-prognosis patients:
+#: advanced age, poor response, repeated implantation failure").
+_PROGNOSIS_GROUP = re.compile(r"\bpoor[\s-]prognosis\b", _I)
+_LIST_SEPARATOR = re.compile(r"[,:]")
+#: A sentence that introduces a numbered list of strata ("randomised in two strata: 1."); the
+#: list items that follow are strata, not the population.
+_STRATA_LIST = re.compile(r"\bstrat(?:a|um|ified|ification)\b[^.;]*:\s*(?:\d+\s*\.)?\s*$", _I)
+_LIST_ITEM_END = re.compile(r"\b\d+\s*\.\s*$")
 #: A sentence reporting that definitions of RIF vary states none of its own.
 _DEFINITIONS_VARY = re.compile(
     r"\bdefinitions?\b[^.;]*\b(?:range[sd]?|ranging|var(?:y|ies|ied|iable)|differ(?:s|ed)?)\b|"
@@ -206,11 +215,15 @@ def _units(title: str, abstract: str, vocabulary: RifVocabulary) -> list[_Unit]:
     grammar = grammar_of(vocabulary)
     sections = _sections(abstract)
     units = []
+    in_strata = False
     parts = [(title, -1, "title")] + [(m.group(), m.start(), next((k for s, k in reversed(sections) if s <= m.start()),
                                                                   "body"))
                                       for m in _SENTENCE.finditer(abstract) if m.group().strip()]
     for text, start, section in parts:
         role = "enrolled" if start < 0 and not _CONTRAST.search(text) else _role(text, section)
+        if in_strata and role == "enrolled":
+            role = "contrast"
+        in_strata = bool(_STRATA_LIST.search(text)) or (in_strata and bool(_LIST_ITEM_END.search(text)))
         seen = _without_stratifier(text)
         counts = [c for c in failure_counts(seen, vocabulary) if c[1] not in ("embryos", "blastocysts")
                   or grammar.ivf.search(seen) or grammar.rif.search(seen) or grammar.weak_rif.search(seen)
@@ -241,11 +254,14 @@ def _among_other_indications(text: str, rif_at: list[int]) -> bool:
     True
     >>> _among_other_indications("women with RIF (two or more failures) and thin endometrium", [11])
     False
+    >>> _among_other_indications("poor-prognosis patients: advanced age, poor response, RIF", [51])
+    True
     """
+    listed = bool(_PROGNOSIS_GROUP.search(text))
     for indication in _OTHER_INDICATION.finditer(text):
         for at in rif_at:
             low, high = sorted((at, indication.start()))
-            if _ALTERNATIVE.search(text, low, high):
+            if _ALTERNATIVE.search(text, low, high) or (listed and _LIST_SEPARATOR.search(text, low, high)):
                 return True
     return False
 

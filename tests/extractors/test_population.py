@@ -115,6 +115,16 @@ def test_typeset_dashes_join_like_hyphens(sentence, minimum, unit):
                  "randomised to G-CSF or saline.", "rif", id="with-or-without-is-not-an-alternative"),
     pytest.param("Heparin in RIF", "Women with RIF aged 38 or older were randomised to heparin or no heparin.", "rif",
                  id="or-older-is-not-an-alternative"),
+    pytest.param("Vitamin D in IVF", "Two groups will be compared. Poor-prognosis patients: women aged over 40, "
+                 "repeated implantation failure, poor ovarian response. Good-prognosis patients: the others.",
+                 "general_ivf", id="poor-prognosis-group-listed-with-commas"),
+    pytest.param("Tacrolimus in RIF", "Women with repeated implantation failure, a thin endometrium and raised "
+                 "Th1/Th2 ratios were randomised.", "rif", id="comma-list-of-criteria-stays-rif"),
+    pytest.param("Melatonin in IVF", "Women having IVF will be randomised in three strata: 1. History of recurrent "
+                 "implantation failure 2. History of recurrent miscarriage 3. Neither. All will receive melatonin "
+                 "or placebo.", "general_ivf", id="numbered-list-of-strata"),
+    pytest.param("Melatonin in RIF", "Women with two or more failed transfers will be randomised: 1. melatonin "
+                 "2. placebo.", "rif", id="numbered-arms-are-not-strata"),
 ])
 def test_population_beside_strata_subgroups_and_other_indications(title, abstract, population):
     assert find_population(title, abstract).population == population
