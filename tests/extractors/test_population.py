@@ -115,8 +115,8 @@ def test_typeset_dashes_join_like_hyphens(sentence, minimum, unit):
                  "randomised to G-CSF or saline.", "rif", id="with-or-without-is-not-an-alternative"),
     pytest.param("Heparin in RIF", "Women with RIF aged 38 or older were randomised to heparin or no heparin.", "rif",
                  id="or-older-is-not-an-alternative"),
-    pytest.param("Vitamin D in IVF", "Two groups will be compared. Poor-prognosis patients: women aged over 40, "
-                 "repeated implantation failure, poor ovarian response. Good-prognosis patients: the others.",
+    pytest.param("Vitamin D in IVF", "We will enrol poor-prognosis patients: women aged over 40, repeated "
+                 "implantation failure, poor ovarian response. Good-prognosis patients will be the controls.",
                  "general_ivf", id="poor-prognosis-group-listed-with-commas"),
     pytest.param("Tacrolimus in RIF", "Women with repeated implantation failure, a thin endometrium and raised "
                  "Th1/Th2 ratios were randomised.", "rif", id="comma-list-of-criteria-stays-rif"),
