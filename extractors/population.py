@@ -121,6 +121,8 @@ _ENROLMENT = re.compile(
     r"\bstudy\s+(?:population|group|sample|subjects)\b|\bparticipants?\b|\brandomi[sz]|\ballocat|\bassigned\b|"
     r"\bwere\s+(?:studied|selected|invited|divided|treated)\b|\bwill\s+(?:be|undergo|receive)\b|\bunderwent\b|"
     r"\bwe\s+(?:studied|investigated|evaluated|compared|followed|describe|report)\b|\breferred\s+to\s+as\b|"
+    # the study's own definition, in the past tense ("RIF was defined as ..."); "is defined" is general
+    r"\b(?:was|were)\s+defined\s+as\b|"
     rf"\bthis\s+(?:study|trial)\b|\b\d+\s+(?:women|patients|couples|subjects|infertile)\b|{_OWN_REVIEW}", _I)
 #: Reports of other work, hedges and generalities: the background.
 _HEDGE = re.compile(

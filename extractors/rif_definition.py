@@ -7,7 +7,7 @@ A small grammar built from ``config/rif_definitions.toml`` reads a count of fail
     failure word ... comparator NUMBER UNIT   ("failure of ≥3 embryo transfers")
 
 The minimum number of failures is NUMBER plus the comparator's ``add`` ("more than two" is 3,
-"more than three" is 4; a range "two to five" counts from its lower end). A count is a count of
+"more than three" is 4; a range "two to five" or "one or two" counts from its lower end). A count is a count of
 *failures* only when a failure word is part of it or stands near it in the same sentence
 ("failed", "unsuccessful", "without (achieving a) pregnancy", "RIF" ...); "three miscarriages"
 counts pregnancy losses, not implantation failures, and is refused. A count of failed transfers,
@@ -54,7 +54,7 @@ _LOSS_AFTER = re.compile(r"\b(?:miscarriage|abortion|pregnancy\s+loss)", _I)
 #: so the ASCII hyphen is escaped.
 DASH = "\\-\u2010\u2011\u2012\u2013\u2014"
 #: Words that may stand between a count and what it counts ("three previous failed fresh IVF cycles").
-_QUALIFIER = (rf"(?:(?:previous|prior|consecutive|successive|unsuccessful|failed|fresh|frozen(?:[\s{DASH}]thawed)?|"
+_QUALIFIER = (rf"(?:(?:previous|prior|earlier|past|consecutive|successive|unsuccessful|failed|fresh|frozen(?:[\s{DASH}]thawed)?|"
               rf"complete[d]?|good[\s{DASH}]quality|high[\s{DASH}]quality|top[\s{DASH}]quality|euploid|"
               rf"oocyte[\s{DASH}]donation|donation|donor|IVF[\w/{DASH}]*|ICSI[\w/{DASH}]*|ET[{DASH}]IVF|embryo|"
               rf"in[\s{DASH}]vitro[\s{DASH}]fertili[sz]ation|\([A-Z/{DASH}]{{2,10}}\)|or|and|more|of|with|the)[\s,]+){{0,5}}")
@@ -131,7 +131,7 @@ def _compile(vocabulary: RifVocabulary) -> Grammar:
     failure = _alternation(vocabulary.failure.words)
     qualifier = _QUALIFIER
     definition = re.compile(
-        rf"(?P<cmp>(?<![\w-]){comparator})?\s*(?P<num>{number})(?:\s*(?:-|–|to|and)\s*{number}(?![\w-]))?"
+        rf"(?P<cmp>(?<![\w-]){comparator})?\s*(?P<num>{number})(?:\s*(?:-|–|to|and|or)\s*{number}(?![\w-]))?"
         rf"(?:\s*(?P<more>{or_more}))?\s+(?:\(\s*\d+\s*\)\s*)?{qualifier}(?P<fail>(?:{failure})\s+)?{qualifier}"
         rf"(?P<unit>{unit})(?![\w-])", _I)
     failed_count = re.compile(rf"(?:{failure})\b[^.;]{{0,40}}?(?:{comparator})\s*(?P<num>{number})", _I)

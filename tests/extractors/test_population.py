@@ -141,3 +141,34 @@ def test_a_study_definition_beside_varied_definitions_is_still_read():
     abstract = ("There is no agreed definition of RIF. We enrolled women with at least three failed embryo "
                 "transfers and randomised them to intralipid or saline.")
     assert find_population("Intralipid in RIF", abstract).rif.min_failures == 3
+
+
+@pytest.mark.parametrize(("sentence", "minimum", "unit"), [
+    pytest.param("women with a history of four or more failed IVF", 4, "attempts", id="failed-ivf-without-noun"),
+    pytest.param("couples with ≥2 unsuccessful ICSI, randomised to", 2, "attempts", id="unsuccessful-icsi-without-noun"),
+    pytest.param("women with three failed IVF cycles", 3, "cycles", id="noun-given-still-cycles"),
+    pytest.param("women with one or two earlier failed embryo transfers", 1, "transfers", id="or-range-lower-end"),
+    pytest.param("women with two or three failed embryo transfers", 2, "transfers", id="or-range-two-three"),
+    pytest.param("women with two or more failed embryo transfers", 2, "transfers", id="or-more-unchanged"),
+])
+def test_counts_phrased_loosely(sentence, minimum, unit):
+    found = read_rif_definition(sentence)
+    assert (found.min_failures, found.count_unit) == (minimum, unit)
+
+
+def test_two_ivf_centres_are_not_failures():
+    assert read_rif_definition("a trial in two IVF centres enrolled women after failed cycles") is None
+
+
+@pytest.mark.parametrize(("title", "abstract", "population"), [
+    pytest.param("Vitamin D and implantation", "RIF was defined as no clinical pregnancy after four or more transfers "
+                 "of good embryos. Ninety women were randomised to vitamin D or placebo.", "rif",
+                 id="study-definition-past-tense-is-enrolment"),
+    pytest.param("Vitamin D in IVF", "RIF is commonly defined as three or more failed transfers. Ninety women "
+                 "starting IVF were randomised to vitamin D or placebo.", "general_ivf",
+                 id="general-definition-present-tense-is-background"),
+    pytest.param("Vitamin D in IVF", "Women with one or two earlier failed IVF cycles were randomised to vitamin D "
+                 "or placebo.", "general_ivf", id="one-or-two-failures-is-not-rif"),
+])
+def test_population_definitions_and_ranges(title, abstract, population):
+    assert find_population(title, abstract).population == population
