@@ -10,7 +10,9 @@ The minimum number of failures is NUMBER plus the comparator's ``add`` ("more th
 "more than three" is 4; a range "two to five" or "one or two" counts from its lower end). A count is a count of
 *failures* only when a failure word is part of it or stands near it in the same sentence
 ("failed", "unsuccessful", "without (achieving a) pregnancy", "RIF" ...); "three miscarriages"
-counts pregnancy losses, not implantation failures, and is refused. A count of failed transfers,
+counts pregnancy losses, not implantation failures, and is refused, as is a count beside the
+failure of another step ("fertilisation failure in two ICSI cycles", "failed to ovulate on three
+cycles"). A count of failed transfers,
 cycles or attempts wins over a count of embryos when both are given (the embryos qualify them).
 
 Rule id: ``rif.min_failures.v1``.
@@ -47,6 +49,14 @@ _FAILURE_CONTEXT = re.compile(
     r"(?:did|had|have|has)\s+not\s+(?:conceived?|achieved?|implant(?:ed)?|result(?:ed)?|become|became|been\s+pregnant)|"
     r"not\s+(?:resulted|result|led)\s+in\s+(?:a\s+)?pregnanc|"
     r"negative|\bRIF(?![A-Za-z])|implantation\s+failure", _I)  # "RIF3 or more cycles": words glued in conversion
+#: A failure of another step than implantation ("total fertilisation failure in two ICSI cycles",
+#: "failed to ovulate on two or more cycles of clomiphene"): a count near it is not of implantation
+#: failures, unless the count itself carries a failure word or implantation is also named.
+_OTHER_FAILURE = re.compile(
+    r"\b(?:fertili[sz]ation|ovulation|maturation|response|stimulation|retrieval|thawing)\s+failures?\b|"
+    r"\bfail(?:ed|s|ure)?\s+(?:of\s+|to\s+)?(?:fertili[sz]|ovulat|respond|mature|thaw)|"
+    r"\b(?:low|poor|failed|absent)\s+(?:or\s+(?:low|poor|failed|absent)\s+)?fertili[sz]ation\b", _I)
+_IMPLANTATION_NAMED = re.compile(r"implant|pregnan|conceiv|\bRIF\b|\btransfers?\b", _I)
 #: Losses named right after a count: the count mixes in pregnancy losses (RPL).
 _LOSS_AFTER = re.compile(r"\b(?:miscarriage|abortion|pregnancy\s+loss)", _I)
 #: Hyphens as typeset: papers join "IVF–ET" and "good‐quality" with en dashes and Unicode hyphens
@@ -177,6 +187,8 @@ def failure_counts(text: str, vocabulary: RifVocabulary | None = None) -> list[t
         # a failure word of the vocabulary may also follow what was counted ("≥3 transfers without success")
         if not (m.group("fail") or _FAILURE_CONTEXT.search(context) or grammar.failure_word.search(context)):
             continue
+        if not m.group("fail") and _OTHER_FAILURE.search(context) and not _IMPLANTATION_NAMED.search(context):
+            continue
         if _LOSS_AFTER.search(text[m.end():m.end() + 25]):
             continue  # a count of transfers "or miscarriages" mixes losses in: not a RIF count
         value = _value(grammar, m.group("num")) + grammar.comparators.get(
@@ -186,6 +198,8 @@ def failure_counts(text: str, vocabulary: RifVocabulary | None = None) -> list[t
     for m in grammar.failed_count.finditer(text):
         if any(s <= m.start() < e for _, _, s, e in counts):
             continue
+        if _OTHER_FAILURE.search(m.group()) and not _IMPLANTATION_NAMED.search(m.group()):
+            continue  # "failed fertilisation in at least two cycles"
         value = _value(grammar, m.group("num"))
         value += next((v for k, v in grammar.comparators.items() if k in m.group().lower()), 0)
         if value <= MAX_FAILURES:

@@ -172,3 +172,21 @@ def test_two_ivf_centres_are_not_failures():
 ])
 def test_population_definitions_and_ranges(title, abstract, population):
     assert find_population(title, abstract).population == population
+
+
+@pytest.mark.parametrize("sentence", [
+    pytest.param("couples with complete fertilisation failure in two or more earlier ICSI cycles", id="fertilisation"),
+    pytest.param("couples with poor or failed fertilization in at least three ICSI cycles", id="failed-fertilization"),
+    pytest.param("anovulatory women who failed to ovulate during three or more cycles of letrozole", id="ovulation"),
+])
+def test_failure_of_another_step_is_not_implantation_failure(sentence):
+    assert read_rif_definition(sentence) is None
+
+
+@pytest.mark.parametrize(("sentence", "minimum"), [
+    pytest.param("women with two or more failed ICSI cycles despite normal fertilisation", 2, id="failed-cycles-named"),
+    pytest.param("women with failed implantation in three cycles despite normal fertilization", 3,
+                 id="implantation-named-beside-fertilisation"),
+])
+def test_implantation_failure_beside_fertilisation_is_still_counted(sentence, minimum):
+    assert read_rif_definition(sentence).min_failures == minimum
