@@ -17,7 +17,8 @@ or a count of miscarriages) or assisted reproduction (an IVF term). Each unit ge
 ``excluded`` / ``contrast``
     an exclusion criterion, or a sentence that sets the study's population against RIF ("not just
     women with repeated failures", "all-comers", "the larger population"), or one that speaks of a
-    subgroup ("in a subgroup of women with two or more failed transfers").
+    subgroup or an interaction ("in a subgroup of women with two or more failed transfers", "larger
+    among women with RIF (p for interaction 0.03)").
 
 A stratifying clause ("randomised, stratified by the number of previous failed transfers") names
 the variable the randomisation was balanced on, not who was taken; it is blanked before the unit
@@ -85,7 +86,8 @@ _EXCLUSION = re.compile(r"\bexclu(?:ded|sion|ding)\b|\bwithout\s+(?:a\s+)?histor
 _CONTRAST = re.compile(r"\ball[\s-]comers\b|\bunselected\b|\bnot\s+(?:just|only|limited\s+to|restricted\s+to)\b|"
                        r"\b(?:larger|wider|broader|general|overall)\s+(?:\w+\s+)?population\b|\bregardless\s+of\b|"
                        r"\brather\s+than\b|\bstandard\s+(?:patients|ivf)\b|\bfirst\s+(?:ivf|icsi)?\s*(?:cycle|attempt)|"
-                       r"\bstrat(?:a|um)\b|\bsub-?groups?\s+(?:analys[ie]s\s+)?(?:of|in|among|with|restricted\s+to)\b",
+                       r"\bstrat(?:a|um)\b|\bsub-?groups?\s+(?:analys[ie]s\s+)?(?:of|in|among|with|restricted\s+to)\b|"
+                       r"\binteraction\b|\beffect\s+modification\b",
                        _I)
 #: "randomised, stratified by the number of previous failed transfers": what follows names the
 #: stratifying variable, not who was enrolled (the words before it still do).

@@ -104,6 +104,9 @@ def test_typeset_dashes_join_like_hyphens(sentence, minimum, unit):
     pytest.param("Scratch before IVF", "Women having IVF were randomised to a scratch or no scratch. Live birth was "
                  "similar in a subgroup of women with three or more failed embryo transfers.", "general_ivf",
                  id="rif-subgroup-of-unselected-trial"),
+    pytest.param("Luteal agonist in IVF", "Women having ICSI were randomised to a luteal GnRH agonist or none. The "
+                 "benefit was greater in women with recurrent implantation failure (P for interaction = 0.04).",
+                 "general_ivf", id="rif-effect-modifier-of-unselected-trial"),
     pytest.param("DHEA in poor-prognosis IVF", "We randomised women with diminished ovarian reserve, women aged 40 "
                  "or older, or women with recurrent implantation failure to DHEA or placebo.", "general_ivf",
                  id="rif-among-poor-prognosis-groups"),
