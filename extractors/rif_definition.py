@@ -48,6 +48,7 @@ _FAILURE_CONTEXT = re.compile(
     # negated conception in any tense: "did not conceive", "had not conceived", "have not become pregnant"
     r"(?:did|had|have|has)\s+not\s+(?:conceived?|achieved?|implant(?:ed)?|result(?:ed)?|become|became|been\s+pregnant)|"
     r"not\s+(?:resulted|result|led)\s+in\s+(?:a\s+)?pregnanc|"
+    r"\bnever\s+(?:conceived|achieved|become|became|been\s+pregnant|implanted)|"
     r"negative|\bRIF(?![A-Za-z])|implantation\s+failure", _I)  # "RIF3 or more cycles": words glued in conversion
 #: A failure of another step than implantation ("total fertilisation failure in two ICSI cycles",
 #: "failed to ovulate on two or more cycles of clomiphene"): a count near it is not of implantation
@@ -185,7 +186,8 @@ def failure_counts(text: str, vocabulary: RifVocabulary | None = None) -> list[t
         left, right = _sentence_around(text, m.start(), m.end())
         context = text[max(left, m.start() - 120):min(right, m.end() + 100)]
         # a failure word of the vocabulary may also follow what was counted ("≥3 transfers without success")
-        if not (m.group("fail") or _FAILURE_CONTEXT.search(context) or grammar.failure_word.search(context)):
+        if not (m.group("fail") or _FAILURE_CONTEXT.search(context) or grammar.failure_word.search(context)
+                or _frames_counted_embryos(text, m, counts)):
             continue
         if not m.group("fail") and _OTHER_FAILURE.search(context) and not _IMPLANTATION_NAMED.search(context):
             continue
@@ -205,6 +207,17 @@ def failure_counts(text: str, vocabulary: RifVocabulary | None = None) -> list[t
         if value <= MAX_FAILURES:
             counts.append((value, _unit(grammar, text[m.end():m.end() + 30]), m.start(), m.end()))
     return sorted(counts, key=lambda c: c[2])
+
+
+#: "≥4 good-quality embryos ... in at least three cycles": the cycles frame the embryos counted.
+_FRAMING = re.compile(r"\b(?:in|over|across|during|within)\b", _I)
+
+
+def _frames_counted_embryos(text: str, m: re.Match[str], counts: list[tuple[int, str, int, int]]) -> bool:
+    """A count of cycles or transfers that frames an embryo count already read as failures: the
+    failure words then stand before the embryos, often beyond the context window of the cycles."""
+    return any(unit in ("embryos", "blastocysts") and 0 <= m.start() - end <= 80 and _FRAMING.search(text, end, m.start())
+               and not _CLAUSE_END.search(text, end, m.start()) for _, unit, _, end in counts)
 
 
 def read_rif_definition(text: str, vocabulary: RifVocabulary | None = None, *, offset: int = 0) -> RifDefinition | None:

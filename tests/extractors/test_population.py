@@ -193,3 +193,21 @@ def test_failure_of_another_step_is_not_implantation_failure(sentence):
 ])
 def test_implantation_failure_beside_fertilisation_is_still_counted(sentence, minimum):
     assert read_rif_definition(sentence).min_failures == minimum
+
+
+@pytest.mark.parametrize(("sentence", "minimum", "unit"), [
+    pytest.param("women who had never conceived after the transfer of ≥5 good-quality cleavage embryos or ≥3 "
+                 "good-quality blastocysts over at least three cycles", 3, "cycles", id="never-conceived"),
+    pytest.param("women who had had no clinical pregnancy despite the replacement of a total of ≥5 good-quality "
+                 "cleavage-stage embryos or ≥3 good-quality blastocysts over at least three cycles", 3, "cycles",
+                 id="cycles-frame-far-embryos"),
+    pytest.param("women who had unsuccessfully completed two or more IVF/ICSI treatments", 2, "cycles",
+                 id="ivf-icsi-treatments"),
+])
+def test_definitions_written_at_length(sentence, minimum, unit):
+    found = read_rif_definition(sentence)
+    assert (found.min_failures, found.count_unit) == (minimum, unit)
+
+
+def test_cycles_not_framing_a_failed_embryo_count_are_not_failures():
+    assert read_rif_definition("we cultured ten embryos in each of three cycles of the new medium") is None
