@@ -65,8 +65,8 @@ _LOSS_AFTER = re.compile(r"\b(?:miscarriage|abortion|pregnancy\s+loss)", _I)
 #: so the ASCII hyphen is escaped.
 DASH = "\\-\u2010\u2011\u2012\u2013\u2014"
 #: Words that may stand between a count and what it counts ("three previous failed fresh IVF cycles").
-_QUALIFIER = (rf"(?:(?:previous|prior|earlier|past|consecutive|successive|unsuccessful|failed|fresh|frozen(?:[\s{DASH}]thawed)?|"
-              rf"complete[d]?|good[\s{DASH}]quality|high[\s{DASH}]quality|top[\s{DASH}]quality|euploid|"
+_QUALIFIER = (rf"(?:(?:previous|prior|earlier|past|consecutive|successive|unsuccessful|failed|fresh|"
+              rf"frozen(?:[\s{DASH}]thawed)?|complete[d]?|good[\s{DASH}]quality|high[\s{DASH}]quality|top[\s{DASH}]quality|euploid|"
               rf"oocyte[\s{DASH}]donation|donation|donor|IVF[\w/{DASH}]*|ICSI[\w/{DASH}]*|ET[{DASH}]IVF|embryo|"
               rf"in[\s{DASH}]vitro[\s{DASH}]fertili[sz]ation|\([A-Z/{DASH}]{{2,10}}\)|or|and|more|of|with|the)[\s,]+){{0,5}}")
 #: A failure count above this is a sample size or a misreading, not a definition.
@@ -216,8 +216,9 @@ _FRAMING = re.compile(r"\b(?:in|over|across|during|within)\b", _I)
 def _frames_counted_embryos(text: str, m: re.Match[str], counts: list[tuple[int, str, int, int]]) -> bool:
     """A count of cycles or transfers that frames an embryo count already read as failures: the
     failure words then stand before the embryos, often beyond the context window of the cycles."""
-    return any(unit in ("embryos", "blastocysts") and 0 <= m.start() - end <= 80 and _FRAMING.search(text, end, m.start())
-               and not _CLAUSE_END.search(text, end, m.start()) for _, unit, _, end in counts)
+    return any(unit in ("embryos", "blastocysts") and 0 <= m.start() - end <= 80
+               and _FRAMING.search(text, end, m.start()) and not _CLAUSE_END.search(text, end, m.start())
+               for _, unit, _, end in counts)
 
 
 def read_rif_definition(text: str, vocabulary: RifVocabulary | None = None, *, offset: int = 0) -> RifDefinition | None:

@@ -7,8 +7,8 @@ counts toward the randomised therapy by where it sits and what its sentence says
 - the background, a sentence about earlier studies, and the discussion of what others used count
   nothing;
 - a therapy every woman got ("both groups received LMWH", "all took aspirin as per unit protocol",
-  "aspirin alone versus aspirin plus heparin") is a co-intervention, and a therapy the control arm got is the comparator; neither is
-  the trial's therapy.
+  "aspirin alone versus aspirin plus heparin") is a co-intervention, and a therapy the control arm
+  got is the comparator; neither is the trial's therapy.
 
 hCG is special: systemic hCG triggers ovulation in every IVF cycle, so an hCG mention counts as
 ``hcg_intrauterine`` only with an intrauterine route in its sentence (and never inside a PBMC
