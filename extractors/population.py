@@ -16,13 +16,23 @@ or a count of miscarriages) or assisted reproduction (an IVF term). Each unit ge
     major cause", "a meta-analysis") without saying who this study took;
 ``excluded`` / ``contrast``
     an exclusion criterion, or a sentence that sets the study's population against RIF ("not just
-    women with repeated failures", "all-comers", "the larger population").
+    women with repeated failures", "all-comers", "the larger population"), or one that speaks of a
+    subgroup or an interaction ("in a subgroup of women with two or more failed transfers", "larger
+    among women with RIF (p for interaction 0.03)").
+
+A stratifying clause ("randomised, stratified by the number of previous failed transfers") names
+the variable the randomisation was balanced on, not who was taken; it is blanked before the unit
+is read, and the words before it still count. Likewise the items of a numbered list of strata
+("randomised in two strata: 1. history of implantation failure 2. no such history").
 
 Population:
 
 - ``other`` when enrolled units mention both RIF and RPL, or one enrolled unit joins RIF with
   miscarriage ("implantation failure or at least one miscarriage"): a mixed population is not a
   RIF population (pooling it into a RIF stratum would dilute the estimate; domain guide §6);
+- ``general_ivf`` when an enrolled unit lists RIF as one alternative among other poor-prognosis
+  groups ("poor responders, women aged 40 or more, or women with RIF"): the population is wider
+  than RIF, and its results are not RIF results;
 - ``rif`` when an enrolled unit mentions RIF; a weak mention counts only with a count of two or
   more failures (one failed attempt is not RIF: domain guide §2, Singh 2019);
 - ``rpl`` when an enrolled unit mentions RPL;
@@ -31,11 +41,12 @@ Population:
 - ``other`` for the rest.
 
 The definition (``extractors.rif_definition``) is read from the enrolled units first, then from
-any sentence of the record (an entry often defines RIF in its rationale); its span indexes into the
-abstract. A count of fewer than two failures is kept, so the caller can see why a record that
+any sentence of the record (an entry often defines RIF in its rationale), but never from a sentence
+reporting that definitions vary ("definitions range from two failed transfers to ..."); its span
+indexes into the abstract. A count of fewer than two failures is kept, so the caller can see why a record that
 mentions "implantation failure" is not a RIF population.
 
-Rule ids: ``population.roles.v2``, ``rif.min_failures.v1``.
+Rule ids: ``population.roles.v3``, ``rif.min_failures.v1``.
 
 Examples
 --------
@@ -58,7 +69,7 @@ from extractors.memo import once_per_object
 from extractors.records import RifDefinition, Span
 from extractors.rif_definition import RULE_RIF, criteria_of, failure_counts, grammar_of, read_rif_definition
 
-RULE_POPULATION = "population.roles.v2"
+RULE_POPULATION = "population.roles.v3"
 
 _I = re.IGNORECASE
 _SENTENCE = re.compile(r"[^.;!?\n]+(?:[.;!?]+|$)")
@@ -75,7 +86,34 @@ _EXCLUSION = re.compile(r"\bexclu(?:ded|sion|ding)\b|\bwithout\s+(?:a\s+)?histor
 _CONTRAST = re.compile(r"\ball[\s-]comers\b|\bunselected\b|\bnot\s+(?:just|only|limited\s+to|restricted\s+to)\b|"
                        r"\b(?:larger|wider|broader|general|overall)\s+(?:\w+\s+)?population\b|\bregardless\s+of\b|"
                        r"\brather\s+than\b|\bstandard\s+(?:patients|ivf)\b|\bfirst\s+(?:ivf|icsi)?\s*(?:cycle|attempt)|"
-                       r"\bstrat(?:a|um|ified|ification)\b", _I)
+                       r"\bstrat(?:a|um)\b|\bsub-?groups?\s+(?:analys[ie]s\s+)?(?:of|in|among|with|restricted\s+to)\b|"
+                       r"\binteraction\b|\beffect\s+modification\b",
+                       _I)
+#: "randomised, stratified by the number of previous failed transfers": what follows names the
+#: stratifying variable, not who was enrolled (the words before it still do).
+_STRATIFIER = re.compile(r"\bstratifi(?:ed|cation)\s+(?:\w+\s+)?(?:by|according\s+to|for|on)\b[^.;]*", _I)
+#: Other reasons for a poor IVF prognosis that trials list beside RIF as alternatives ("poor
+#: responders, women aged 38 or more or women with RIF"): the population is wider than RIF.
+_OTHER_INDICATION = re.compile(
+    r"\bpoor\s+(?:ovarian\s+)?respon|\b(?:low|diminished|reduced|poor|decreased)\s+ovarian\s+reserve|"
+    r"\badvanced\s+(?:maternal\s+|reproductive\s+)?age|\bolder\s+women\b|\bthin\s+endometri|\bpolycystic\b|"
+    r"(?-i:\bPCOS\b)|\bendometriosis\b|\bunexplained\s+infertility\b|\bpoor[\s-]prognosis\b", _I)
+#: "or" joining alternatives; not "two or more", "aged 38 or older", "with or without".
+_ALTERNATIVE = re.compile(r"(?<!\bwith\s)\b(?:or|and/or)\b(?!\s+(?:more|older|above|over|fewer|less|greater|younger|"
+                          r"equal|without)\b)", _I)
+#: A group named as poor-prognosis lists its members with commas as well ("poor-prognosis patients:
+#: advanced age, poor response, repeated implantation failure").
+_PROGNOSIS_GROUP = re.compile(r"\bpoor[\s-]prognosis\b", _I)
+_LIST_SEPARATOR = re.compile(r"[,:]")
+#: A sentence that introduces a numbered list of strata ("randomised in two strata: 1."); the
+#: list items that follow are strata, not the population.
+_STRATA_LIST = re.compile(r"\bstrat(?:a|um|ified|ification)\b[^.;]*:\s*(?:\d+\s*\.)?\s*$", _I)
+_LIST_ITEM_END = re.compile(r"\b\d+\s*\.\s*$")
+#: A sentence reporting that definitions of RIF vary states none of its own.
+_DEFINITIONS_VARY = re.compile(
+    r"\bdefinitions?\b[^.;]*\b(?:range[sd]?|ranging|var(?:y|ies|ied|iable)|differ(?:s|ed)?)\b|"
+    r"\bno\s+(?:agreed|universal(?:ly\s+accepted)?|uniform|standard(?:i[sz]ed)?|consensus|single|accepted|clear)\s+"
+    r"definition\b|\b(?:has|have)\s+been\s+(?:variously|differently)\s+defined\b", _I)
 #: A review naming its own scope: its sentence speaks of studies and evidence without hedging.
 _OWN_REVIEW = r"\bthis\s+(?:\w+\s+)?review\b|\bwe\s+review\b"
 #: Who this study took: aims, inclusion, enrolment, allocation; a review's own scope.
@@ -85,6 +123,8 @@ _ENROLMENT = re.compile(
     r"\bstudy\s+(?:population|group|sample|subjects)\b|\bparticipants?\b|\brandomi[sz]|\ballocat|\bassigned\b|"
     r"\bwere\s+(?:studied|selected|invited|divided|treated)\b|\bwill\s+(?:be|undergo|receive)\b|\bunderwent\b|"
     r"\bwe\s+(?:studied|investigated|evaluated|compared|followed|describe|report)\b|\breferred\s+to\s+as\b|"
+    # the study's own definition, in the past tense ("RIF was defined as ..."); "is defined" is general
+    r"\b(?:was|were)\s+defined\s+as\b|"
     rf"\bthis\s+(?:study|trial)\b|\b\d+\s+(?:women|patients|couples|subjects|infertile)\b|{_OWN_REVIEW}", _I)
 #: Reports of other work, hedges and generalities: the background.
 _HEDGE = re.compile(
@@ -141,6 +181,7 @@ class _Unit:
     weak: bool
     rpl: bool
     mixed: bool
+    wider: bool  # RIF listed as one of several poor-prognosis groups
 
 
 def _sections(abstract: str) -> list[tuple[int, str]]:
@@ -178,21 +219,55 @@ def _units(title: str, abstract: str, vocabulary: RifVocabulary) -> list[_Unit]:
     grammar = grammar_of(vocabulary)
     sections = _sections(abstract)
     units = []
+    in_strata = False
     parts = [(title, -1, "title")] + [(m.group(), m.start(), next((k for s, k in reversed(sections) if s <= m.start()),
                                                                   "body"))
                                       for m in _SENTENCE.finditer(abstract) if m.group().strip()]
     for text, start, section in parts:
-        counts = [c for c in failure_counts(text, vocabulary) if c[1] not in ("embryos", "blastocysts")
-                  or grammar.ivf.search(text) or grammar.rif.search(text) or grammar.weak_rif.search(text)
-                  or _TRANSFERRED.search(text)]
-        counted = any(c[0] >= 2 for c in counts) and bool(_COUNT_CONTEXT.search(text))
-        rif = bool(grammar.rif.search(text)) or counted
-        weak = not rif and bool(grammar.weak_rif.search(text))
-        rpl = bool(grammar.rpl.search(text) or _RPL_COUNT.search(text)) and not _NOT_RPL.search(text)
-        mixed = (rif or weak) and bool(_MIXED.search(text))
         role = "enrolled" if start < 0 and not _CONTRAST.search(text) else _role(text, section)
-        units.append(_Unit(text, start, role, rif, weak, rpl, mixed))
+        if in_strata and role == "enrolled":
+            role = "contrast"
+        in_strata = bool(_STRATA_LIST.search(text)) or (in_strata and bool(_LIST_ITEM_END.search(text)))
+        seen = _without_stratifier(text)
+        counts = [c for c in failure_counts(seen, vocabulary) if c[1] not in ("embryos", "blastocysts")
+                  or grammar.ivf.search(seen) or grammar.rif.search(seen) or grammar.weak_rif.search(seen)
+                  or _TRANSFERRED.search(seen)]
+        counted = any(c[0] >= 2 for c in counts) and bool(_COUNT_CONTEXT.search(seen))
+        rif = bool(grammar.rif.search(seen)) or counted
+        weak = not rif and bool(grammar.weak_rif.search(seen))
+        rpl = bool(grammar.rpl.search(seen) or _RPL_COUNT.search(seen)) and not _NOT_RPL.search(seen)
+        mixed = (rif or weak) and bool(_MIXED.search(seen))
+        wider = rif and _among_other_indications(seen, [m.start() for m in grammar.rif.finditer(seen)]
+                                                 + [c[2] for c in counts if c[0] >= 2])
+        units.append(_Unit(text, start, role, rif, weak, rpl, mixed, wider))
     return units
+
+
+def _without_stratifier(text: str) -> str:
+    """The unit with its stratifying clause blanked (same length, so offsets still hold)."""
+    return _STRATIFIER.sub(lambda m: " " * len(m.group()), text)
+
+
+def _among_other_indications(text: str, rif_at: list[int]) -> bool:
+    """RIF is one alternative among other poor-prognosis groups: "or" stands between a RIF mention
+    and another indication.
+
+    Examples
+    --------
+    >>> _among_other_indications("women with poor ovarian reserve or RIF", [36])
+    True
+    >>> _among_other_indications("women with RIF (two or more failures) and thin endometrium", [11])
+    False
+    >>> _among_other_indications("poor-prognosis patients: advanced age, poor response, RIF", [51])
+    True
+    """
+    listed = bool(_PROGNOSIS_GROUP.search(text))
+    for indication in _OTHER_INDICATION.finditer(text):
+        for at in rif_at:
+            low, high = sorted((at, indication.start()))
+            if _ALTERNATIVE.search(text, low, high) or (listed and _LIST_SEPARATOR.search(text, low, high)):
+                return True
+    return False
 
 
 def find_population(title: str, abstract: str, vocabulary: RifVocabulary | None = None) -> PopulationResult:
@@ -209,6 +284,8 @@ def find_population(title: str, abstract: str, vocabulary: RifVocabulary | None 
     rpl_units = [u for u in enrolled if u.rpl]
     if (rif_units or weak_units) and (rpl_units or any(u.mixed for u in enrolled)):
         return PopulationResult("other", None, _span_of((rif_units or weak_units)[0], abstract))
+    if any(u.wider for u in rif_units):
+        return PopulationResult("general_ivf", None, _span_of(next(u for u in rif_units if u.wider), abstract))
     definition = _definition(units, enrolled, abstract, title, vocabulary) if (rif_units or weak_units) else None
     if rif_units or (weak_units and definition is not None and definition.min_failures is not None):
         if rif_units or definition.min_failures >= 2:
@@ -234,7 +311,7 @@ def _definition(units: list[_Unit], enrolled: list[_Unit], abstract: str, title:
     """The definition from the enrolled units first, then from any unit; age and immune from anywhere."""
     found = None
     for unit in [*enrolled, *(u for u in units if u.role in ("background", "title"))]:
-        if unit.role in ("excluded", "contrast"):
+        if unit.role in ("excluded", "contrast") or _DEFINITIONS_VARY.search(unit.text):
             continue
         found = read_rif_definition(unit.text, vocabulary, offset=max(unit.start, 0))
         if found is not None:

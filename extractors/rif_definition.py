@@ -7,10 +7,12 @@ A small grammar built from ``config/rif_definitions.toml`` reads a count of fail
     failure word ... comparator NUMBER UNIT   ("failure of ≥3 embryo transfers")
 
 The minimum number of failures is NUMBER plus the comparator's ``add`` ("more than two" is 3,
-"more than three" is 4; a range "two to five" counts from its lower end). A count is a count of
+"more than three" is 4; a range "two to five" or "one or two" counts from its lower end). A count is a count of
 *failures* only when a failure word is part of it or stands near it in the same sentence
 ("failed", "unsuccessful", "without (achieving a) pregnancy", "RIF" ...); "three miscarriages"
-counts pregnancy losses, not implantation failures, and is refused. A count of failed transfers,
+counts pregnancy losses, not implantation failures, and is refused, as is a count beside the
+failure of another step ("fertilisation failure in two ICSI cycles", "failed to ovulate on three
+cycles"). A count of failed transfers,
 cycles or attempts wins over a count of embryos when both are given (the embryos qualify them).
 
 Rule id: ``rif.min_failures.v1``.
@@ -46,14 +48,27 @@ _FAILURE_CONTEXT = re.compile(
     # negated conception in any tense: "did not conceive", "had not conceived", "have not become pregnant"
     r"(?:did|had|have|has)\s+not\s+(?:conceived?|achieved?|implant(?:ed)?|result(?:ed)?|become|became|been\s+pregnant)|"
     r"not\s+(?:resulted|result|led)\s+in\s+(?:a\s+)?pregnanc|"
+    r"\bnever\s+(?:conceived|achieved|become|became|been\s+pregnant|implanted)|"
     r"negative|\bRIF(?![A-Za-z])|implantation\s+failure", _I)  # "RIF3 or more cycles": words glued in conversion
+#: A failure of another step than implantation ("total fertilisation failure in two ICSI cycles",
+#: "failed to ovulate on two or more cycles of clomiphene"): a count near it is not of implantation
+#: failures, unless the count itself carries a failure word or implantation is also named.
+_OTHER_FAILURE = re.compile(
+    r"\b(?:fertili[sz]ation|ovulation|maturation|response|stimulation|retrieval|thawing)\s+failures?\b|"
+    r"\bfail(?:ed|s|ure)?\s+(?:of\s+|to\s+)?(?:fertili[sz]|ovulat|respond|mature|thaw)|"
+    r"\b(?:low|poor|failed|absent)\s+(?:or\s+(?:low|poor|failed|absent)\s+)?fertili[sz]ation\b", _I)
+_IMPLANTATION_NAMED = re.compile(r"implant|pregnan|conceiv|\bRIF\b|\btransfers?\b", _I)
 #: Losses named right after a count: the count mixes in pregnancy losses (RPL).
 _LOSS_AFTER = re.compile(r"\b(?:miscarriage|abortion|pregnancy\s+loss)", _I)
+#: Hyphens as typeset: papers join "IVF–ET" and "good‐quality" with en dashes and Unicode hyphens
+#: as often as with ASCII ones (PubMed keeps the publisher's characters); for a character class,
+#: so the ASCII hyphen is escaped.
+DASH = "\\-\u2010\u2011\u2012\u2013\u2014"
 #: Words that may stand between a count and what it counts ("three previous failed fresh IVF cycles").
-_QUALIFIER = (r"(?:(?:previous|prior|consecutive|successive|unsuccessful|failed|fresh|frozen(?:[\s-]thawed)?|"
-              r"complete[d]?|good[\s-]quality|high[\s-]quality|top[\s-]quality|euploid|oocyte[\s-]donation|donation|"
-              r"donor|IVF[\w/-]*|ICSI[\w/-]*|ET-IVF|embryo|in[\s-]vitro[\s-]fertili[sz]ation|\([A-Z/-]{2,10}\)|"
-              r"or|and|more|of|with|the)[\s,]+){0,5}")
+_QUALIFIER = (rf"(?:(?:previous|prior|earlier|past|consecutive|successive|unsuccessful|failed|fresh|"
+              rf"frozen(?:[\s{DASH}]thawed)?|complete[d]?|good[\s{DASH}]quality|high[\s{DASH}]quality|top[\s{DASH}]quality|euploid|"
+              rf"oocyte[\s{DASH}]donation|donation|donor|IVF[\w/{DASH}]*|ICSI[\w/{DASH}]*|ET[{DASH}]IVF|embryo|"
+              rf"in[\s{DASH}]vitro[\s{DASH}]fertili[sz]ation|\([A-Z/{DASH}]{{2,10}}\)|or|and|more|of|with|the)[\s,]+){{0,5}}")
 #: A failure count above this is a sample size or a misreading, not a definition.
 MAX_FAILURES = 20
 _CLAUSE_END = re.compile(r"[.;]\s|\n")
@@ -78,7 +93,7 @@ def phrase_regex(phrases, *, whole_words: bool = True) -> re.Pattern[str]:
 
 
 def _loose_phrase(ch: str) -> str:
-    return r"[\s-]+" if ch == " " else r"[\s-]?" if ch == "-" else re.escape(ch)
+    return rf"[\s{DASH}]+" if ch == " " else rf"[\s{DASH}]?" if ch == "-" else re.escape(ch)
 
 
 @dataclass(frozen=True)
@@ -127,7 +142,7 @@ def _compile(vocabulary: RifVocabulary) -> Grammar:
     failure = _alternation(vocabulary.failure.words)
     qualifier = _QUALIFIER
     definition = re.compile(
-        rf"(?P<cmp>(?<![\w-]){comparator})?\s*(?P<num>{number})(?:\s*(?:-|–|to|and)\s*{number}(?![\w-]))?"
+        rf"(?P<cmp>(?<![\w-]){comparator})?\s*(?P<num>{number})(?:\s*(?:-|–|to|and|or)\s*{number}(?![\w-]))?"
         rf"(?:\s*(?P<more>{or_more}))?\s+(?:\(\s*\d+\s*\)\s*)?{qualifier}(?P<fail>(?:{failure})\s+)?{qualifier}"
         rf"(?P<unit>{unit})(?![\w-])", _I)
     failed_count = re.compile(rf"(?:{failure})\b[^.;]{{0,40}}?(?:{comparator})\s*(?P<num>{number})", _I)
@@ -171,7 +186,10 @@ def failure_counts(text: str, vocabulary: RifVocabulary | None = None) -> list[t
         left, right = _sentence_around(text, m.start(), m.end())
         context = text[max(left, m.start() - 120):min(right, m.end() + 100)]
         # a failure word of the vocabulary may also follow what was counted ("≥3 transfers without success")
-        if not (m.group("fail") or _FAILURE_CONTEXT.search(context) or grammar.failure_word.search(context)):
+        if not (m.group("fail") or _FAILURE_CONTEXT.search(context) or grammar.failure_word.search(context)
+                or _frames_counted_embryos(text, m, counts)):
+            continue
+        if not m.group("fail") and _OTHER_FAILURE.search(context) and not _IMPLANTATION_NAMED.search(context):
             continue
         if _LOSS_AFTER.search(text[m.end():m.end() + 25]):
             continue  # a count of transfers "or miscarriages" mixes losses in: not a RIF count
@@ -182,11 +200,25 @@ def failure_counts(text: str, vocabulary: RifVocabulary | None = None) -> list[t
     for m in grammar.failed_count.finditer(text):
         if any(s <= m.start() < e for _, _, s, e in counts):
             continue
+        if _OTHER_FAILURE.search(m.group()) and not _IMPLANTATION_NAMED.search(m.group()):
+            continue  # "failed fertilisation in at least two cycles"
         value = _value(grammar, m.group("num"))
         value += next((v for k, v in grammar.comparators.items() if k in m.group().lower()), 0)
         if value <= MAX_FAILURES:
             counts.append((value, _unit(grammar, text[m.end():m.end() + 30]), m.start(), m.end()))
     return sorted(counts, key=lambda c: c[2])
+
+
+#: "≥4 good-quality embryos ... in at least three cycles": the cycles frame the embryos counted.
+_FRAMING = re.compile(r"\b(?:in|over|across|during|within)\b", _I)
+
+
+def _frames_counted_embryos(text: str, m: re.Match[str], counts: list[tuple[int, str, int, int]]) -> bool:
+    """A count of cycles or transfers that frames an embryo count already read as failures: the
+    failure words then stand before the embryos, often beyond the context window of the cycles."""
+    return any(unit in ("embryos", "blastocysts") and 0 <= m.start() - end <= 80
+               and _FRAMING.search(text, end, m.start()) and not _CLAUSE_END.search(text, end, m.start())
+               for _, unit, _, end in counts)
 
 
 def read_rif_definition(text: str, vocabulary: RifVocabulary | None = None, *, offset: int = 0) -> RifDefinition | None:

@@ -6,9 +6,9 @@ counts toward the randomised therapy by where it sits and what its sentence says
 - the title, the objective and a methods sentence that allocates or gives it count most;
 - the background, a sentence about earlier studies, and the discussion of what others used count
   nothing;
-- a therapy every woman got ("both groups received LMWH", "aspirin alone versus aspirin plus
-  heparin") is a co-intervention, and a therapy the control arm got is the comparator; neither is
-  the trial's therapy.
+- a therapy every woman got ("both groups received LMWH", "all took aspirin as per unit protocol",
+  "aspirin alone versus aspirin plus heparin") is a co-intervention, and a therapy the control arm
+  got is the comparator; neither is the trial's therapy.
 
 hCG is special: systemic hCG triggers ovulation in every IVF cycle, so an hCG mention counts as
 ``hcg_intrauterine`` only with an intrauterine route in its sentence (and never inside a PBMC
@@ -68,7 +68,11 @@ _PRIOR = re.compile(
 _CO_INTERVENTION = re.compile(
     r"\b(?:both|all|each)\s+(?:of\s+the\s+)?(?:groups|arms|patients|women|participants|subjects)\b|"
     r"\bin\s+(?:both|all|each)\s+(?:groups|arms)\b|\b(?:standard|routine|conventional|usual)\s+"
-    r"(?:treatment|care|protocol|luteal|regimen)|\bluteal[\s-]phase\s+support\b|\bregardless\s+of\s+group\b", _I)
+    r"(?:treatment|care|protocol|luteal|regimen)|\bluteal[\s-]phase\s+support\b|\bregardless\s+of\s+group\b|"
+    # "All received aspirin", "as per unit protocol": what every woman got, in the words trials use
+    r"\ball\s+(?:of\s+them\s+)?(?:received|were\s+given|were\s+treated|took|had)\b|\beveryone\b|"
+    r"\b(?:as\s+per|according\s+to|as\s+part\s+of)\s+(?:the\s+|our\s+)?(?:unit|clinic|centre|center|routine|"
+    r"institutional|local|usual)\b", _I)
 _CONTROL_ARM = re.compile(r"\bcontrol\s+(?:group|arm)\b[^.;]*?\b(?:received|got|given|were\s+treated)\b", _I)
 _ALONE = re.compile(r"^\s*(?:alone|only|monotherapy)\b", _I)
 #: A biopsy or sampling of the endometrium is an injury (scratch) only when it is done for its own

@@ -10,7 +10,12 @@ In order:
    analyses, animal studies, Mendelian randomisation, letters);
 3. a randomised trial report (the RCT decision): ``rct``, or ``quasi_rct`` when allocation was
    by alternation, dates or the like;
-4. anything else: ``other``.
+4. a non-randomised comparison of treated and untreated groups, prospective ("a prospective
+   non-randomised study ... we compared the women who accepted with those who declined") or
+   retrospective ("a retrospective study: the records of 300 women were reviewed, 140 had received
+   ..."): ``cohort``, the vocabulary's label for a comparative observational design; a single-arm
+   or uncontrolled study stays ``other``;
+5. anything else: ``other``.
 
 Examples
 --------
@@ -33,6 +38,15 @@ from models.text_scan import Scan
 #: Words of a synthesis that pools results (a meta-analysis) rather than only reviewing them.
 _POOLING = re.compile(r"\bmeta[\s-]?analy[sz]|\bmeta[\s-]?regression\b|(?<!not )\bpooled\b|\brandom[\s-]effects?\b|"
                       r"\bnetwork\s+meta\b")
+#: A non-randomised design named, or a retrospective one.
+_NON_RANDOMISED_NAMED = re.compile(r"\bnon[\s-]?randomi[sz]ed\b|\bnot\s+randomi[sz]ed\b|\bretrospective(?:ly)?\b",
+                                   re.IGNORECASE)
+#: Two groups set side by side (treated against untreated or a control group).
+_GROUPS_COMPARED = re.compile(r"\bcompared\b|\bcomparison\b|\bversus\b|\bvs\.?(?=\s)|\bcontrol\s+(?:group|arm)s?\b|"
+                              r"\b(?:did|had)\s+not\b|\bwithout\b|\bdeclined\b", re.IGNORECASE)
+#: Single-arm designs: no comparison, whatever the words.
+_SINGLE_ARM = re.compile(r"\bsingle[\s-]arm\b|\buncontrolled\b|\bnon[\s-]?comparative\b|\bcase\s+series\b",
+                         re.IGNORECASE)
 _SYNTHESIS_RULES = frozenset({"rct.synthesis_title.v1", "rct.synthesis_structure.v1", "rct.synthesis_search.v1",
                               "rct.synthesis_named.v1"})
 
@@ -51,7 +65,17 @@ def label_design(title: str, abstract: str, *, is_rct: bool, verdict: RuleVerdic
         if verdict.rule_id in _SYNTHESIS_RULES:
             pooled = _POOLING.search(scan.text("title")) or _POOLING.search(scan.text("abstract"))
             return "meta_analysis" if pooled else "systematic_review"
+        if verdict.rule_id == "rct.non_randomised.v1" and verdict.design == "other" and _comparative(scan):
+            return "cohort"
         return verdict.design
     if is_rct:
         return "quasi_rct" if scan.found(QUASI, "text") else "rct"
+    if verdict.stratum == "undecided" and _comparative(scan):
+        return "cohort"
     return "other"
+
+
+def _comparative(scan: Scan) -> bool:
+    """A named non-randomised or retrospective design that compares groups (see item 4)."""
+    text = f"{scan.text('title')}\n{scan.text('abstract')}"
+    return bool(_NON_RANDOMISED_NAMED.search(text) and _GROUPS_COMPARED.search(text) and not _SINGLE_ARM.search(text))

@@ -13,7 +13,9 @@ Sets and how each is measured:
   trials) and the invented RIF-domain abstracts in ``tests/fixtures/classify/`` (a development set
   and a held-out set written before the rules were developed and not read while developing them,
   plus a second development set written to cover every configured therapy, co-interventions,
-  mixed populations and many phrasings of the RIF definition), scored with the shipped classifier at the chosen operating point.
+  mixed populations and many phrasings of the RIF definition, a third, and a fourth modelled on how
+  published RIF trials, cohorts, protocols and reviews word their populations, labelled before its
+  first run), scored with the shipped classifier at the chosen operating point.
 
 Reads local files only.
 """
@@ -39,7 +41,8 @@ FIXTURES = REPO / "tests" / "fixtures" / "classify"
 FIXTURE_SETS = {"rif_abstracts.json": "Invented RIF-domain abstracts, development (n={n})",
                 "rif_abstracts_heldout.json": "Invented RIF-domain abstracts, held out (n={n})",
                 "rif_abstracts_dev2.json": "Invented RIF-domain abstracts, second development set (n={n})",
-                "rif_abstracts_dev3.json": "Invented RIF-domain abstracts, third development set (n={n})"}
+                "rif_abstracts_dev3.json": "Invented RIF-domain abstracts, third development set (n={n})",
+                "rif_abstracts_dev4.json": "Invented RIF-domain abstracts, fourth development set (n={n})"}
 _RR_DESIGN = {"Meta-Analysis": "meta_analysis", "Review": "narrative_review", "Case Reports": "case_series"}
 FIELDS = ("design", "is_rct", "population", "primary_therapy", "route", "rif_min_failures")
 

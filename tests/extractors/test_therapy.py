@@ -30,6 +30,13 @@ from extractors.therapy import find_therapies
                  "or aspirin alone.", "lmwh", None, id="co-intervention-alone"),
     pytest.param("Progesterone for luteal support", "Women were randomized to vaginal or intramuscular "
                  "progesterone. All women received LMWH.", "none", None, id="co-intervention-both-arms"),
+    pytest.param("Oral versus vaginal progestogen in RIF", "Women with RIF were randomised to oral dydrogesterone or "
+                 "vaginal gel. All took aspirin and prednisone as per clinic protocol.", "none", None,
+                 id="co-intervention-all-took-as-per-protocol"),
+    pytest.param("Cabergoline in RIF", "Women with RIF were randomised to cabergoline or placebo. Heparin was "
+                 "given according to our routine practice.", "none", None, id="co-intervention-routine-practice"),
+    pytest.param("Enoxaparin in RIF", "Women with RIF were randomised to enoxaparin or no injection. All received "
+                 "vaginal progesterone.", "lmwh", None, id="all-received-another-drug-keeps-the-trial-drug"),
     pytest.param("Scratch in IVF", "Women were randomised. Granulosa cells (GC) were counted.", "none", None,
                  id="ambiguous-abbreviation-redefined"),
     pytest.param("Endometritis in RIF", "Samples of endometrial biopsy (EB) will be obtained from women with RIF. "

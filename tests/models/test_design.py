@@ -22,6 +22,14 @@ CASES = [
     ("narrative-review", "9", "Immunotherapy for implantation failure: an update", "We review the evidence.",
      False, "narrative_review"),
     ("unclassified-non-trial", "10", "Uterine NK cells", "NK cells were counted in 30 biopsies.", False, "other"),
+    ("non-randomised-comparison", "11", "Etanercept in RIF: a prospective non-randomised study",
+     "Women chose etanercept or no etanercept; we compared live birth between the groups.", False, "cohort"),
+    ("retrospective-comparison", "12", "Heparin in RIF: a retrospective study",
+     "The files of 210 women were reviewed; 100 had received heparin and 110 had not.", False, "cohort"),
+    ("non-randomised-single-arm", "13", "PRP in thin endometrium: a non-randomised single-arm study",
+     "Forty women received PRP without a control group; thickness was compared before and after.", False, "other"),
+    ("retrospective-description", "14", "Uterine NK cells in RIF: a retrospective analysis",
+     "NK cells were counted in 30 archived biopsies.", False, "other"),
 ]
 
 
