@@ -221,6 +221,14 @@ def _frames_counted_embryos(text: str, m: re.Match[str], counts: list[tuple[int,
                for _, unit, _, end in counts)
 
 
+#: A structured abstract's section label opening the sentence: in capitals as NLM prints most of
+#: them, or in the capitalised words publishers use ("Methods:", "Patients and methods:").
+_SECTION_LABEL = re.compile(
+    r"^(?:[A-Z][A-Z &/,-]{2,40}|(?:Materials?|Patients?|Participants?|Subjects?|Study)(?: and [a-z]+| [a-z]+)?"
+    r"|Methods?|Design|Setting|Population|Eligibility(?: criteria)?|Inclusion criteria|Intervention\(?s?\)?)"
+    r":\s*")
+
+
 def read_rif_definition(text: str, vocabulary: RifVocabulary | None = None, *, offset: int = 0) -> RifDefinition | None:
     """The RIF definition in ``text`` (a sentence or an abstract), or None when no count is given.
 
@@ -236,7 +244,7 @@ def read_rif_definition(text: str, vocabulary: RifVocabulary | None = None, *, o
     value, unit, start, end = preferred[0]
     clause_start, clause_end = _sentence_around(text, start, end)
     clause = text[clause_start:clause_end].strip()
-    clause = re.sub(r"^[A-Z][A-Z &/,-]{2,40}:\s*", "", clause)  # a section label is not the definition
+    clause = _SECTION_LABEL.sub("", clause)  # a section label is not the definition
     clause_start = text.index(clause, clause_start) if clause else start
     age = grammar.age.search(text)
     age_max = int(age.group("age") or age.group("upper")) if age else None

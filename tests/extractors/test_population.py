@@ -141,6 +141,21 @@ def test_definition_records_age_immune_and_span():
     assert abstract[rif.span.start:rif.span.end] == rif.span.text
 
 
+@pytest.mark.parametrize("label", ["METHODS: ", "Methods: ", "Patients and methods: ", "Study design: ",
+                                   "Inclusion criteria: "])
+def test_definition_span_leaves_out_the_section_label(label):
+    abstract = f"BACKGROUND: PBMC may help.\n\n{label}Forty women with at least three failed transfers were randomised."
+    rif = find_population("PBMC in RIF", abstract).rif
+    assert rif.span.text == "Forty women with at least three failed transfers were randomised."
+    assert abstract[rif.span.start:rif.span.end] == rif.span.text
+
+
+def test_definition_span_keeps_a_colon_that_is_not_a_label():
+    abstract = "RIF was defined as follows: at least three failed transfers. Forty such women were randomised."
+    rif = find_population("PBMC in RIF", abstract).rif
+    assert rif.span.text.startswith("RIF was defined as follows:")
+
+
 def test_a_sentence_on_how_definitions_vary_gives_no_definition():
     abstract = ("Definitions of RIF vary from two failed transfers to four or more failed cycles. We review the "
                 "immune treatments offered to women with RIF.")
