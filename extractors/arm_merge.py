@@ -93,7 +93,7 @@ def merge_candidates(candidates: list[Candidate], text: str,
             specific[0].order = specific[0].order if specific[0].order is not None else g.order
             arms.remove(g)
     _negated_keys(arms)
-    _head_word_names(arms, unplaced)
+    _head_word_names(arms, unplaced, text)
     low = lowered(text)
     for a in arms:
         if a.size is None:
@@ -116,9 +116,14 @@ def _beside_control(candidates: list[Candidate], text: str) -> None:
     observation" with no configured therapy, "our research group") the name is no arm."""
     generic_control = any(_generic_control(c) for c in candidates)
     therapy = any(c.role == "treatment" and c.therapy for c in candidates)
+    # "The research group consisted of 27 patients, 15 in the control group and 12 in the study
+    # group": beside another generic active name the word means the whole sample
+    other_generic = any(TREATMENT_WORDS.match(c.name) for c in candidates)
     for cand in candidates:
         if cand.role is not None or not BESIDE_CONTROL_WORDS.match(cand.name):
             continue
+        if other_generic or not _named_as_group(cand, text):
+            continue  # "four experiment groups" are all the groups
         listed_bare = re.search(rf"\b(?:or|versus|vs\.?|to|with)\s+{re.escape(cand.name)}\b(?!\s+(?:groups?|arms?)\b)",
                                 text, re.IGNORECASE)
         if generic_control and not listed_bare:
@@ -127,15 +132,26 @@ def _beside_control(candidates: list[Candidate], text: str) -> None:
             cand.role, cand.control_kind = "control", "no_treatment"
 
 
-def _head_word_names(arms: list[Candidate], unplaced: list[Candidate]) -> None:
-    """"randomized to endometrial scratching ... in the scratch group": a one-word name that no
-    vocabulary knows is the arm whose name ends in that word, or in a form of it ("scratch" and
+def _named_as_group(cand: Candidate, text: str) -> bool:
+    """Whether ``cand`` is printed as one group's name: "the scratch group", "the scratch and control
+    groups", not "four experiment groups"."""
+    return bool(_ONE_GROUP.match(text, cand.start + len(cand.name)))
+
+
+#: "group" or "arm" right after a name, singular, or the name listed with another before "groups"
+#: ("the scratch and control groups").
+_ONE_GROUP = re.compile(r"\s(?:group|arm)\b(?!s)|,?\s(?:and|or)\s(?:the\s)?[\w-]+\s(?:groups|arms)\b", re.IGNORECASE)
+
+
+def _head_word_names(arms: list[Candidate], unplaced: list[Candidate], text: str) -> None:
+    """"randomized to endometrial scratching ... in the scratch group": a one-word group name that
+    no vocabulary knows is the arm whose name ends in that word, or in a form of it ("scratch" and
     "scratching", "injury" of "local endometrial injury"), when exactly one arm's does and that arm
     is active. A comparator's head word ("infusion" of "saline infusion") makes it no one's."""
     heads = [(a, lowered(a.name).split()[-1]) for a in arms if not generic_active(a.name)]
     for cand in unplaced:
         word = lowered(cand.name)
-        if not _HEAD_WORD.fullmatch(word):
+        if not _HEAD_WORD.fullmatch(word) or not _named_as_group(cand, text):
             continue
         owners = [a for a, head in heads if _same_word(word, head)]
         if len(owners) != 1 or owners[0].role != "treatment":

@@ -245,17 +245,24 @@ def _define_letter_group(cand: Candidate, text: str, end: int) -> None:
 
 
 def size_before(text: str, low: str, arm: Candidate) -> int | None:
-    for key in arm.keys:
-        for pos in find_word(low, key.replace("-", " ")):
-            before = _SIZE_BEFORE.search(text, max(0, pos - 70), pos)
-            if before and not (_VERB_BEFORE_SIZE.search(text, max(0, before.start() - 40), before.start())
-                               and not _SECOND_SIZE.match(text, pos, min(len(text), pos + 100))) \
-                    and not _EVERYONE_TO_LIST.match(text, pos + len(key)) \
-                    and not (_BARE_IN.search(before.group(0))
-                             and _RESULT_WORDS.search(text, _sentence_start(text, before.start()), before.start())) \
-                    and not (_PLAIN_IN.search(before.group(0))
-                             and _RESULT_WORDS.search(text, before.start(), _sentence_end(text, pos))):
-                return parse_int(before.group("n"))
+    """The size printed before the arm's name ("60 women were allocated to the G-CSF group"), when
+    every key of the arm that has one gives the same: keys are a set, and an arm whose keys give two
+    sizes (two arms folded into one) would otherwise take whichever key came first in the process."""
+    sizes = {n for n in (_first_size_before(text, low, key) for key in arm.keys) if n is not None}
+    return sizes.pop() if len(sizes) == 1 else None
+
+
+def _first_size_before(text: str, low: str, key: str) -> int | None:
+    for pos in find_word(low, key.replace("-", " ")):
+        before = _SIZE_BEFORE.search(text, max(0, pos - 70), pos)
+        if before and not (_VERB_BEFORE_SIZE.search(text, max(0, before.start() - 40), before.start())
+                           and not _SECOND_SIZE.match(text, pos, min(len(text), pos + 100))) \
+                and not _EVERYONE_TO_LIST.match(text, pos + len(key)) \
+                and not (_BARE_IN.search(before.group(0))
+                         and _RESULT_WORDS.search(text, _sentence_start(text, before.start()), before.start())) \
+                and not (_PLAIN_IN.search(before.group(0))
+                         and _RESULT_WORDS.search(text, before.start(), _sentence_end(text, pos))):
+            return parse_int(before.group("n"))
     return None
 
 

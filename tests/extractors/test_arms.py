@@ -287,3 +287,21 @@ def test_a_hint_with_words_keeps_its_words_not_its_quantities():
 
     assert hint_keys("G-CSF 300 mg") == {"g-csf"}
     assert hint_keys("3 h group") == {"3 h"}
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("Rats were randomly assigned to four experiment groups; group 1 was the control group.",
+                 id="plural-all-the-groups"),
+    pytest.param("The research group consisted of 27 women, 15 in the control group and 12 in the study group.",
+                 id="the-whole-sample-beside-a-study-group"),
+])
+def test_a_chinese_style_word_naming_every_group_is_no_arm(text):
+    assert not any(a.name.lower() in ("experiment", "research") for a in find_arms(text))
+
+
+def test_an_arm_whose_names_give_two_sizes_gets_none():
+    # two arms folded into one ("G-CSF" and "G-CSF plus stem cells"): whichever size came first
+    # depended on the order of a set of keys, so it changed from one process to the next
+    text = ("Women were assigned to standard care, 26 to the G-CSF group, and 28 to the G-CSF plus stem-cell "
+            "infusion group.")
+    assert [a.size for a in find_arms(text) if a.role == "treatment"] == [None]
