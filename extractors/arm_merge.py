@@ -18,7 +18,15 @@ from __future__ import annotations
 import re
 
 from extractors.arm_phrases import Candidate, each_size, size_before
-from extractors.arm_words import PREFERRED_CONTROL, TREATMENT_WORDS, control_kind, terms_in, therapy_regex
+from extractors.arm_words import (
+    BESIDE_CONTROL_WORDS,
+    PREFERRED_CONTROL,
+    TREATMENT_WORDS,
+    control_kind,
+    generic_active,
+    terms_in,
+    therapy_regex,
+)
 from extractors.patterns import lowered
 
 
@@ -48,6 +56,8 @@ def merge_candidates(candidates: list[Candidate], text: str,
     for cand in candidates:
         _role(cand)
         cand.keys.add(cand.name.lower())
+    _beside_control(candidates, text)
+    unplaced = [c for c in candidates if c.role is None]
     candidates = [c for c in candidates if c.role in ("treatment", "control")]
     candidates.sort(key=lambda c: c.start)
     arms: list[Candidate] = []
@@ -74,8 +84,8 @@ def merge_candidates(candidates: list[Candidate], text: str,
         arms.sort(key=lambda a: a.start)
     # Generic active names ("intervention group", "study group") join the one active arm.
     active = [a for a in arms if a.role == "treatment"]
-    generic = [a for a in active if TREATMENT_WORDS.match(a.name)]
-    specific = [a for a in active if not TREATMENT_WORDS.match(a.name)]
+    generic = [a for a in active if generic_active(a.name)]
+    specific = [a for a in active if not generic_active(a.name)]
     if generic and len({a.therapy or a.name.lower() for a in specific}) <= 1 and specific:
         for g in generic:
             specific[0].keys |= g.keys
@@ -83,17 +93,82 @@ def merge_candidates(candidates: list[Candidate], text: str,
             specific[0].order = specific[0].order if specific[0].order is not None else g.order
             arms.remove(g)
     _negated_keys(arms)
+    _head_word_names(arms, unplaced, text)
     low = lowered(text)
     for a in arms:
         if a.size is None:
             a.size = size_before(text, low, a)
-    each = each_size(text) if len(arms) >= 2 and any(a.size is None for a in arms) else None
+    each = each_size(text, len(arms)) if len(arms) >= 2 and any(a.size is None for a in arms) else None
     for a in arms:
         if a.size is None and each is not None:
             a.size = each
     if hint_doses is not None:
         _hinted_dose(arms, hint_doses)
     return arms
+
+
+def _beside_control(candidates: list[Candidate], text: str) -> None:
+    """"randomly divided into the observation group and the control group": a Chinese-style name
+    (``BESIDE_CONTROL_WORDS``) is the treated arm beside a generic control group, unless the text
+    also lists it bare as an allocation ("chemotherapy or observation (control group)": there it
+    is the control). "PRP or observation" with no control group opposes the name to a therapy:
+    "observation" is then the untreated comparator. Otherwise ("adjuvant therapy versus
+    observation" with no configured therapy, "our research group") the name is no arm."""
+    generic_control = any(_generic_control(c) for c in candidates)
+    therapy = any(c.role == "treatment" and c.therapy for c in candidates)
+    # "The research group consisted of 27 patients, 15 in the control group and 12 in the study
+    # group": beside another generic active name the word means the whole sample
+    other_generic = any(TREATMENT_WORDS.match(c.name) for c in candidates)
+    for cand in candidates:
+        if cand.role is not None or not BESIDE_CONTROL_WORDS.match(cand.name):
+            continue
+        if other_generic or not _named_as_group(cand, text):
+            continue  # "four experiment groups" are all the groups
+        listed_bare = re.search(rf"\b(?:or|versus|vs\.?|to|with)\s+{re.escape(cand.name)}\b(?!\s+(?:groups?|arms?)\b)",
+                                text, re.IGNORECASE)
+        if generic_control and not listed_bare:
+            cand.role = "treatment"
+        elif therapy and cand.name.lower() == "observation":
+            cand.role, cand.control_kind = "control", "no_treatment"
+
+
+def _named_as_group(cand: Candidate, text: str) -> bool:
+    """Whether ``cand`` is printed as one group's name: "the scratch group", "the scratch and control
+    groups", not "four experiment groups"."""
+    return bool(_ONE_GROUP.match(text, cand.start + len(cand.name)))
+
+
+#: "group" or "arm" right after a name, singular, or the name listed with another before "groups"
+#: ("the scratch and control groups").
+_ONE_GROUP = re.compile(r"\s(?:group|arm)\b(?!s)|,?\s(?:and|or)\s(?:the\s)?[\w-]+\s(?:groups|arms)\b", re.IGNORECASE)
+
+
+def _head_word_names(arms: list[Candidate], unplaced: list[Candidate], text: str) -> None:
+    """"randomized to endometrial scratching ... in the scratch group": a one-word group name that
+    no vocabulary knows is the arm whose name ends in that word, or in a form of it ("scratch" and
+    "scratching", "injury" of "local endometrial injury"), when exactly one arm's does and that arm
+    is active. A comparator's head word ("infusion" of "saline infusion") makes it no one's."""
+    heads = [(a, lowered(a.name).split()[-1]) for a in arms if not generic_active(a.name)]
+    for cand in unplaced:
+        word = lowered(cand.name)
+        if not _HEAD_WORD.fullmatch(word) or not _named_as_group(cand, text):
+            continue
+        owners = [a for a, head in heads if _same_word(word, head)]
+        if len(owners) != 1 or owners[0].role != "treatment":
+            continue
+        owners[0].keys.add(word)
+        if owners[0].size is None:
+            owners[0].size = cand.size
+
+
+#: A head word worth matching: letters only, long enough not to be a unit or an article.
+_HEAD_WORD = re.compile(r"[a-z]{4,}")
+
+
+def _same_word(a: str, b: str) -> bool:
+    """``a`` and ``b`` are one word up to a suffix ("scratch", "scratching")."""
+    short, long_ = sorted((a, b), key=len)
+    return long_.startswith(short) and bool(_SUFFIXED.fullmatch(long_[len(short):]))
 
 
 def _generic_control(cand: Candidate) -> bool:

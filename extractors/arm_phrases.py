@@ -245,17 +245,24 @@ def _define_letter_group(cand: Candidate, text: str, end: int) -> None:
 
 
 def size_before(text: str, low: str, arm: Candidate) -> int | None:
-    for key in arm.keys:
-        for pos in find_word(low, key.replace("-", " ")):
-            before = _SIZE_BEFORE.search(text, max(0, pos - 70), pos)
-            if before and not (_VERB_BEFORE_SIZE.search(text, max(0, before.start() - 40), before.start())
-                               and not _SECOND_SIZE.match(text, pos, min(len(text), pos + 100))) \
-                    and not _EVERYONE_TO_LIST.match(text, pos + len(key)) \
-                    and not (_BARE_IN.search(before.group(0))
-                             and _RESULT_WORDS.search(text, _sentence_start(text, before.start()), before.start())) \
-                    and not (_PLAIN_IN.search(before.group(0))
-                             and _RESULT_WORDS.search(text, before.start(), _sentence_end(text, pos))):
-                return parse_int(before.group("n"))
+    """The size printed before the arm's name ("60 women were allocated to the G-CSF group"), when
+    every key of the arm that has one gives the same: keys are a set, and an arm whose keys give two
+    sizes (two arms folded into one) would otherwise take whichever key came first in the process."""
+    sizes = {n for n in (_first_size_before(text, low, key) for key in arm.keys) if n is not None}
+    return sizes.pop() if len(sizes) == 1 else None
+
+
+def _first_size_before(text: str, low: str, key: str) -> int | None:
+    for pos in find_word(low, key.replace("-", " ")):
+        before = _SIZE_BEFORE.search(text, max(0, pos - 70), pos)
+        if before and not (_VERB_BEFORE_SIZE.search(text, max(0, before.start() - 40), before.start())
+                           and not _SECOND_SIZE.match(text, pos, min(len(text), pos + 100))) \
+                and not _EVERYONE_TO_LIST.match(text, pos + len(key)) \
+                and not (_BARE_IN.search(before.group(0))
+                         and _RESULT_WORDS.search(text, _sentence_start(text, before.start()), before.start())) \
+                and not (_PLAIN_IN.search(before.group(0))
+                         and _RESULT_WORDS.search(text, before.start(), _sentence_end(text, pos))):
+            return parse_int(before.group("n"))
     return None
 
 
@@ -291,15 +298,45 @@ def _sentence_start(text: str, pos: int) -> int:
     return max(text.rfind(". ", 0, pos) + 2, text.rfind("\n", 0, pos) + 1, 0)
 
 
+#: Who an equal size counts: women, never embryos or cycles.
+_PEOPLE = r"(?:women|patients|participants|couples|subjects|cases)"
+_N = rf"(?:{INT}|{WORD_INT})"
 _EACH_SIZE = re.compile(
     rf"[nN]\s?=\s?(?P<n>{INT})\s+(?:each|in\s+each\s+(?:group|arm)|per\s+(?:group|arm))\b"
-    rf"|(?P<n2>{INT})\s+(?:(?:women|patients|participants|couples|subjects)\s+)?(?:in\s+each|per)\s+(?:\w+\s+)?(?:group|arm)\b"
-    rf"|(?P<n3>{INT})\s+(?:women|patients|participants|couples|subjects)\s+each\b")
+    rf"|(?P<n2>{_N})\s+(?:{_PEOPLE}\s+)?(?:in\s+each|per)\s+(?:\w+\s+)?(?:group|arm)\b"
+    rf"|(?P<n3>{_N})\s+{_PEOPLE}\s+each\b"
+    # "each group had 60 patients", "each arm comprised 30 women": a figure of anything else
+    # ("each group had 60 embryos transferred") is no size
+    rf"|\beach\s+(?:group|arm)\s+(?:had|has|included|includes|contained|comprised|consisted\s+of|was\s+composed\s+of|"
+    rf"enrolled)\s+(?P<n4>{_N})(?:\s+{_PEOPLE}\b|(?!\s+[A-Za-z]))", re.IGNORECASE)
+#: "each group" of strata, not of arms: "stratified by age into three groups of 40 each".
+_STRATA = re.compile(r"stratif|subgroup|\bage[ds]?\b|\byears\b|\bBMI\b|tertile|quartile|according\s+to", re.IGNORECASE)
+#: How many groups the sentence says there are: "divided into three groups, 40 in each".
+_GROUP_COUNT = re.compile(r"\b(?P<k>two|three|four|2|3|4)\s+(?:\w+\s+)?(?:groups|arms)\b", re.IGNORECASE)
 
 
-def each_size(text: str) -> int | None:
-    """The one size every arm has when the text says so: "(n = 30 each)", "40 women in each group"."""
-    if "each" not in text and "per " not in text:
+def each_size(text: str, arms: int = 2) -> int | None:
+    """The one size every one of ``arms`` arms has when the text says so: "(n = 30 each)", "40 women
+    in each group", "60 cases each", "each group had 60 patients".
+
+    Not when the sentence is about strata ("stratified by age ... 40 in each group") or says there
+    are more or fewer groups than the arms found (a third arm not recognised), and only one such
+    size in the whole text.
+
+    Examples
+    --------
+    >>> each_size("Women were randomly divided into two groups, with 60 cases in each group.")
+    60
+    >>> each_size("Women were stratified by age into two groups of 60 patients each.") is None
+    True
+    """
+    if "each" not in text.lower() and "per " not in text:
         return None
-    sizes = {parse_int(m.group("n") or m.group("n2") or m.group("n3")) for m in _EACH_SIZE.finditer(text)}
+    sizes = set()
+    for m in _EACH_SIZE.finditer(text):
+        start, end = _sentence_start(text, m.start()), _sentence_end(text, m.end())
+        stated = _GROUP_COUNT.search(text, start, end)
+        if _STRATA.search(text, start, end) or stated and parse_int(stated.group("k")) != arms:
+            return None
+        sizes.add(parse_int(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4")))
     return sizes.pop() if len(sizes) == 1 else None

@@ -53,6 +53,19 @@ PREFERRED_CONTROL = {"placebo": 0, "sham": 1, "saline": 2, "control": 3, "standa
 TREATMENT_WORDS = re.compile(r"^(?:intervention|treatment|treated|study|experimental|active|case|test|trial)$",
                               re.IGNORECASE)
 
+#: Names Chinese-style reports give the treated arm opposite "the control group" ("observation
+#: group", "research group", "experiment group"). Elsewhere "observation" is the comparator
+#: ("adjuvant therapy versus observation"), so these name the active arm only beside a generic
+#: control group (``extractors.arm_merge``).
+BESIDE_CONTROL_WORDS = re.compile(r"^(?:observation|research|experiment)$", re.IGNORECASE)
+
+
+def generic_active(name: str) -> bool:
+    """Whether ``name`` is a generic name of the active arm ("study", "observation") rather than
+    the therapy's: such a name joins the one named active arm and is a mention only before "group"."""
+    return bool(TREATMENT_WORDS.match(name) or BESIDE_CONTROL_WORDS.match(name))
+
+
 #: Words that start or pad a noun phrase and say nothing about which arm it is.
 STOP_WORDS = frozenset("""
 a an the in of and or to for with both two three four each all either between among within versus vs

@@ -26,7 +26,7 @@ from extractors.arm_merge import DOSE_AFTER, doses, merge_candidates
 from extractors.arm_phrases import Candidate, allocation_phrases, group_phrases, sized_phrases
 from extractors.arm_words import (
     PREFERRED_CONTROL,
-    TREATMENT_WORDS,
+    generic_active,
     control_kind,
     control_matches,
     hint_keys,
@@ -205,8 +205,8 @@ class ArmMatcher:
                 stop = pos + len(key)
                 if self.low.startswith(" control", stop) and self.text[stop] == "-":
                     continue  # "placebo-controlled" describes the trial
-                if TREATMENT_WORDS.match(key) and not _GROUP_AFTER.match(self.low, stop):
-                    continue  # "study" names the arm as "the study group", never "both study groups"
+                if generic_active(key) and not _GROUP_AFTER.match(self.low, stop):
+                    continue  # "study" names the arm as "the study group", never "both study groups", "observation period"
                 if any(m.start < stop and pos < m.end for m in taken):
                     continue
                 taken.append(ArmMention(arm, pos, stop))

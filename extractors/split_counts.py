@@ -7,6 +7,8 @@ adds up with the other parts to the whole before the bracket, and it is followed
 arm's name. So "1139 oocytes for the 3 h group and 1136 oocytes for the 20 h group" gives no
 totals (oocytes are not women), "(74 aged under 35 and 60 aged 35 or over)" names no arm, and
 "(32 in the G-CSF group and 20 in the placebo group)" after "54 live births" fails the sum.
+"(32 and 22 in the G-CSF and placebo groups, respectively)" is read the same way: as many
+distinct arms named, in order, as counts listed, and nothing else in their names.
 
 Totals are taken only when every bracket of women that names the arms gives each arm the same
 total and no size printed elsewhere ("n = 70", or an arm's size in its allocation) disagrees:
@@ -27,6 +29,15 @@ Examples
 >>> [(o.outcome, [(p.arm, p.count.events) for p in parts])
 ...  for o, parts, _, _ in split_events(text, 43, len(text), find_outcomes(text, 43, len(text)), matcher)]
 [('live_birth', [(0, 32), (1, 22)])]
+
+The arms may follow the counts, in order, when "respectively" closes the bracket:
+
+>>> said = text.replace("(32 in the G-CSF group and 22 in the placebo group)",
+...                     "(22 and 32 in the placebo and G-CSF groups, respectively)")
+>>> [[(p.arm, p.count.events) for p in parts]
+...  for _, parts, _, _ in split_events(said, 43, len(said), find_outcomes(said, 43, len(said)),
+...                                    ArmMatcher(arms, said))]
+[[(1, 22), (0, 32)]]
 """
 
 from __future__ import annotations
@@ -93,30 +104,72 @@ def _splits(text: str, start: int, end: int, matcher: ArmMatcher) -> list[_Split
         p_value = _P_AFTER_PARTS.search(text, body_start, body_end)
         if p_value:
             body_end = p_value.start()
+        whole = parse_int(m.group("whole"))
+        if _LISTED_THEN_ARMS.match(text, body_start, body_end):
+            # "(32 and 22 in the G-CSF and placebo groups, respectively)"
+            named = _respectively(text, body_start, body_end, matcher)
+            if named and sum(p.count.events for p in named) == whole:
+                found.append(_Split(whole, m.start("whole"), m.start("head"), m.end("head"), m.end(), tuple(named)))
+            continue
         parts = list(_PART.finditer(text[body_start:body_end]))
         if not 2 <= len(parts) <= 3 or parts[0].start() != 0:
             continue
-        named: list[SplitPart] = []
+        named = []
         for i, p in enumerate(parts):
             who = body_start + p.end()
             stop = body_start + parts[i + 1].start() if i + 1 < len(parts) else body_end
             mentions = matcher.mentions(who, stop)
             # what is left once the arm's name is taken out: no figure ("the 3 h group" is a name) and no
             # clause or subset ("in the G-CSF group who had a transfer", the bare-count readers' words)
-            rest = text[who:stop]
-            for mention in reversed(mentions):
-                rest = rest[:mention.start - who] + " " + rest[mention.end - who:]
-            if len({a.arm for a in mentions}) != 1 or NOT_AN_ARM.search(rest) or re.search(r"\d", rest):
+            if len({a.arm for a in mentions}) != 1 or not _only_names(text, who, stop, mentions):
                 break
             n = parse_int(p.group("n"))
             named.append(SplitPart(mentions[0].arm, Count(n, None, None, 0, body_start + p.start("n"),
                                                           body_start + p.end("n"), "split")))
         if len(named) != len(parts) or len({p.arm for p in named}) != len(named):
             continue
-        whole = parse_int(m.group("whole"))
         if sum(p.count.events for p in named) == whole:
             found.append(_Split(whole, m.start("whole"), m.start("head"), m.end("head"), m.end(), tuple(named)))
     return found
+
+
+def _only_names(text: str, start: int, end: int, mentions: Sequence, joined: bool = False) -> bool:
+    """Whether ``text[start:end]`` is arms' names and nothing else once they are taken out: no
+    figure ("the 3 h group" is a name) and no clause or subset ("in the G-CSF group who had a
+    transfer", the bare-count readers' words). ``joined``: "and"/"or" may join the names."""
+    rest = text[start:end]
+    for mention in reversed(mentions):
+        rest = rest[:mention.start - start] + " " + rest[mention.end - start:]
+    if joined:
+        rest = _JOINS.sub(" ", rest)
+    return not NOT_AN_ARM.search(rest) and not re.search(r"\d", rest)
+
+
+#: Between names listed together: "the G-CSF and placebo groups", "G-CSF, hCG or placebo".
+_JOINS = re.compile(r"\b(?:and|or)\b", re.IGNORECASE)
+#: "32 and 22 in the G-CSF and placebo groups, respectively": the counts listed, then the arms in
+#: the same order, then "respectively" closing the bracket.
+_LISTED_THEN_ARMS = re.compile(
+    rf"(?P<ns>{_NUMBER}(?:\s*,\s*{_NUMBER})?\s*,?\s+(?:and|vs\.?|versus)\s+{_NUMBER})(?:\s+{_WOMEN})?\s+"
+    rf"(?:in|with|for|among|from|after|receiving|given|treated\s+with)\s+(?P<who>[^()]+?),?\s+respectively\s*$",
+    re.IGNORECASE)
+
+
+def _respectively(text: str, start: int, end: int, matcher: ArmMatcher) -> list[SplitPart]:
+    """The parts of "(32 and 22 in the G-CSF and placebo groups, respectively)": as many distinct
+    arms named, in order, as counts listed, and nothing else in the names; or ``[]``."""
+    m = _LISTED_THEN_ARMS.match(text, start, end)
+    if m is None:
+        return []
+    numbers = list(re.finditer(_NUMBER, m.group("ns")))
+    mentions = matcher.mentions(m.start("who"), m.end("who"))
+    arms = [a.arm for a in mentions]
+    if len(arms) != len(numbers) or len(set(arms)) != len(arms) \
+            or not _only_names(text, m.start("who"), m.end("who"), mentions, joined=True):
+        return []
+    base = m.start("ns")
+    return [SplitPart(arm, Count(parse_int(n.group(0)), None, None, 0, base + n.start(), base + n.end(), "split"))
+            for arm, n in zip(arms, numbers)]
 
 
 def split_totals(text: str, arms: Sequence[Arm], matcher: ArmMatcher) -> dict[int, int]:

@@ -138,10 +138,73 @@ def test_a_negated_therapy_with_its_size_is_the_comparator():
         ("treatment", None, 42), ("control", "no_treatment", 40)]
 
 
-@pytest.mark.parametrize("phrase", ["(n = 30 each)", "with 30 women in each group", "30 per group"])
+@pytest.mark.parametrize("phrase", ["(n = 30 each)", "with 30 women in each group", "30 per group",
+                                    "with 30 cases in each group", "30 cases each", "; each group had 30 patients",
+                                    "; each arm comprised thirty women", "(n = 30 per group)", "30 women per arm",
+                                    "into two groups of 30 patients each"])
 def test_one_size_for_every_arm(phrase):
     text = f"Women were randomized to PRP or no infusion {phrase}."
     assert [a.size for a in find_arms(text, "prp")] == [30, 30]
+
+
+@pytest.mark.parametrize("phrase", [
+    pytest.param("; each group had 30 embryos transferred", id="embryos"),
+    pytest.param("with 30 cycles in each group", id="cycles"),
+    pytest.param("and were stratified by age, with 30 women in each group", id="age-strata"),
+    pytest.param("; subgroups had 30 patients each", id="subgroups"),
+    pytest.param("into three groups with 30 cases in each group", id="three-groups-two-arms"),
+    pytest.param("with 30 cases in each group; 28 per group completed", id="two-sizes"),
+])
+def test_an_equal_size_of_something_else_is_no_arm_size(phrase):
+    text = f"Women were randomized to PRP or no infusion {phrase}."
+    assert [a.size for a in find_arms(text, "prp")] == [None, None]
+
+
+def test_a_chinese_style_name_is_the_treated_arm_beside_a_control_group():
+    text = "Patients were randomly divided into the observation group (n = 48) and the control group (n = 48)."
+    assert [(a.name, a.role, a.size) for a in find_arms(text)] == [
+        ("observation", "treatment", 48), ("control", "control", 48)]
+    for name in ("research", "experiment"):
+        assert [a.role for a in find_arms(text.replace("observation", name))] == ["treatment", "control"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("Women were randomized to prednisolone or observation. The observation group had no treatment.",
+                 [("prednisolone", "treatment"), ("observation", "control")], id="against-a-therapy-the-comparator"),
+    pytest.param("Patients were randomized to adjuvant goserelin versus observation (control group). The "
+                 "observation group was followed up.", [("control", "control")], id="listed-bare-not-the-treated-arm"),
+    pytest.param("The observation group and the research group were described in our research group's earlier "
+                 "report.", [], id="no-control-no-therapy-no-arm"),
+])
+def test_observation_is_an_arm_only_opposite_a_control_group_or_a_therapy(text, expected):
+    assert [(a.name, a.role) for a in find_arms(text)] == expected
+
+
+def test_a_generic_name_is_a_mention_only_before_group():
+    text = ("Women were divided into the observation group and the control group. During the observation period "
+            "the observation group had a transfer.")
+    arms = find_arms(text)
+    found = [text[m.start:m.end] for m in ArmMatcher(arms, text).mentions() if m.arm == 0]
+    assert found == ["observation", "observation"] and text.count("observation") == 3
+
+
+@pytest.mark.parametrize("text, key", [
+    pytest.param("Women were randomized to endometrial scratching or no intervention. The scratch group had a biopsy.",
+                 "scratch", id="a-shorter-form"),
+    pytest.param("Women were randomized to local endometrial injury or sham. The injury group had a biopsy.",
+                 "injury", id="the-head-word"),
+    pytest.param("Women were randomized to endometrial scratch or sham. The scratching group had a biopsy.",
+                 "scratching", id="a-longer-form"),
+])
+def test_a_group_named_by_the_active_arms_head_word_is_that_arm(text, key):
+    arms = find_arms(text)
+    assert key in arms[0].keys and arms[0].role == "treatment"
+    assert [m.arm for m in ArmMatcher(arms, text).mentions() if text[m.start:m.end] == key] == [0]
+
+
+def test_a_head_word_both_arms_share_names_neither():
+    text = "Women were randomized to hCG infusion or saline infusion. The infusion group had a transfer."
+    assert all("infusion" not in a.keys for a in find_arms(text))
 
 
 def test_two_doses_of_one_drug_are_two_arms_and_a_dosed_hint_names_one():
@@ -224,3 +287,21 @@ def test_a_hint_with_words_keeps_its_words_not_its_quantities():
 
     assert hint_keys("G-CSF 300 mg") == {"g-csf"}
     assert hint_keys("3 h group") == {"3 h"}
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("Rats were randomly assigned to four experiment groups; group 1 was the control group.",
+                 id="plural-all-the-groups"),
+    pytest.param("The research group consisted of 27 women, 15 in the control group and 12 in the study group.",
+                 id="the-whole-sample-beside-a-study-group"),
+])
+def test_a_chinese_style_word_naming_every_group_is_no_arm(text):
+    assert not any(a.name.lower() in ("experiment", "research") for a in find_arms(text))
+
+
+def test_an_arm_whose_names_give_two_sizes_gets_none():
+    # two arms folded into one ("G-CSF" and "G-CSF plus stem cells"): whichever size came first
+    # depended on the order of a set of keys, so it changed from one process to the next
+    text = ("Women were assigned to standard care, 26 to the G-CSF group, and 28 to the G-CSF plus stem-cell "
+            "infusion group.")
+    assert [a.size for a in find_arms(text) if a.role == "treatment"] == [None]

@@ -64,6 +64,18 @@ def test_an_arm_size_printed_elsewhere_must_agree():
                  id="names-after-both-counts"),
     pytest.param("There were 30 clinical pregnancies (19 in the G-CSF group, 6 in the first cohort and 5 in the "
                  "placebo group).", [], id="a-part-names-no-arm"),
+    pytest.param("There were 30 clinical pregnancies (19 and 11 in the G-CSF and placebo groups, respectively).",
+                 [19, 11], id="respectively-in-the-bracket"),
+    pytest.param("There were 30 clinical pregnancies (11 and 19 in the placebo and G-CSF groups, respectively).",
+                 [11, 19], id="respectively-comparator-first"),
+    pytest.param("There were 30 clinical pregnancies (19 and 11 women in the G-CSF and placebo arms, "
+                 "respectively).", [19, 11], id="respectively-with-a-noun"),
+    pytest.param("There were 30 clinical pregnancies (19 and 11 in the G-CSF group and the first cohort, "
+                 "respectively).", [], id="respectively-one-arm-named"),
+    pytest.param("There were 30 clinical pregnancies (19 and 11 in the G-CSF and placebo groups aged under 35, "
+                 "respectively).", [], id="respectively-a-subset"),
+    pytest.param("There were 30 clinical pregnancies (19 and 11 in the G-CSF and G-CSF groups, respectively).", [],
+                 id="respectively-one-arm-twice"),
 ])
 def test_split_events(sentence, events):
     text = ALLOCATION + sentence
@@ -91,11 +103,17 @@ def test_three_arms_each_named_give_each_comparison():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(1, 200), st.integers(1, 200), st.data(), st.booleans())
-def test_any_split_is_read_exactly_and_a_wrong_sum_gives_nothing(n_t, n_c, data, control_first):
+@given(st.integers(1, 200), st.integers(1, 200), st.data(), st.booleans(), st.booleans())
+def test_any_split_is_read_exactly_and_a_wrong_sum_gives_nothing(n_t, n_c, data, control_first, respectively):
     e_t, e_c = data.draw(st.integers(0, n_t)), data.draw(st.integers(0, n_c))
     total = e_t + e_c
-    if control_first:
+    if respectively:
+        order = [("placebo", n_c, e_c), ("G-CSF", n_t, e_t)] if control_first else \
+            [("G-CSF", n_t, e_t), ("placebo", n_c, e_c)]
+        names = f"the {order[0][0]} and {order[1][0]} groups, respectively"
+        women = f"{n_t + n_c} women ({order[0][1]} and {order[1][1]} in {names})"
+        births = f"({order[0][2]} and {order[1][2]} in {names})"
+    elif control_first:
         women = f"{n_t + n_c} women ({n_c} in the placebo group and {n_t} in the G-CSF group)"
         births = f"({e_c} in the placebo group and {e_t} in the G-CSF group)"
     else:
