@@ -72,6 +72,9 @@ class Therapy:
     #: abbreviations that also mean something else (ASA grade, GC = granulosa cells, IVI clinics):
     #: they count only when the record also names the therapy in full or defines them itself.
     ambiguous: tuple[str, ...] = ()
+    #: short names that call the therapy's arm ("the scratch group") but are too loose to say a
+    #: record studies the therapy ("scratch assay", "skin scratch test"): arms only, never therapy.
+    arm_names: tuple[str, ...] = ()
     search_terms: tuple[str, ...] = ()
     routes: tuple[str, ...] = ()
     table1_verdict: str = ""

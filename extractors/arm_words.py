@@ -129,7 +129,7 @@ def therapy_regex(therapy: str | None) -> tuple[re.Pattern | None, dict[str, str
     owner: dict[str, str] = {}
     cased, uncased = [], []
     for t in chosen:
-        for term in t.phrases + t.brands:
+        for term in t.phrases + t.brands + t.arm_names:
             owner[term.lower()] = t.id
             uncased.append(term)
         for term in t.abbreviations + t.typos:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from extractors.arms import Arm, ArmMatcher, ArmsHint, comparisons, control_kind, find_arms
@@ -305,3 +307,34 @@ def test_an_arm_whose_names_give_two_sizes_gets_none():
     text = ("Women were assigned to standard care, 26 to the G-CSF group, and 28 to the G-CSF plus stem-cell "
             "infusion group.")
     assert [a.size for a in find_arms(text) if a.role == "treatment"] == [None]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "therapy"),
+    [
+        pytest.param("Clinical pregnancy was 40.0% (24/60) in the scratch group and 25.0% (15/60) in the control group.",
+                     "scratch", id="scratch-group"),
+        pytest.param("Clinical pregnancy was 30.0% (18/60) in the steroid group and 20.0% (12/60) in the placebo group.",
+                     "glucocorticoid", id="steroid-group"),
+    ],
+)
+def test_a_short_arm_name_from_the_vocabulary_names_the_treated_arm(sentence, therapy):
+    from extractors.effects import extract_effects
+    from extractors.records import Article
+
+    (effect,) = extract_effects(Article(pmid="1", title="", abstract=sentence))
+    printed = [int(n) for n in re.findall(r"\((\d+)/60\)", sentence)]
+    assert (effect.treat_events, effect.treat_total, effect.ctrl_events, effect.ctrl_total) == (printed[0], 60, printed[1], 60)
+    (arm,) = [a for a in find_arms(sentence, None, None) if a.role == "treatment"]
+    assert arm.therapy == therapy
+
+
+def test_a_short_arm_name_never_decides_the_therapy():
+    from config.schema import default_config
+    from extractors.therapy import find_therapies
+
+    config = default_config()
+    assert all(not set(t.arm_names) & set(t.all_terms) for t in config.therapies)
+    found = find_therapies("Migration of endometrial stromal cells",
+                           "A scratch assay and steroid receptor staining were done on cells from women with RIF.")
+    assert found.primary_therapy == "none"
