@@ -205,6 +205,31 @@ def order_by_comparative(units: list[Count], mentions: list[tuple[int, int, int]
     return order if _fits(units, order, arms, outcome) is True else None
 
 
+#: What a printed total may count for a rate per woman to be read from it: eggs and follicles are
+#: no woman ("18 (36%) of 50 oocytes"), and "of 50 women who reached transfer" is a subset of an
+#: arm, not the arm. "who received/were given ..." still names the arm (the allocation's words), and
+#: "who completed the trial" its completers, as the other readers take them (``_WHO_ELSE_AFTER``).
+_NOT_WOMEN_AFTER = re.compile(
+    r"\s+(?:(?:retrieved|mature|metaphase\s+II|MII|fertili[sz]ed|injected)\s+)?"
+    r"(?:oocytes?|eggs?|follicles?|zygotes?|ova)\b"
+    r"|\s+(?:women|patients|participants|subjects|couples|cases|those)?\s*(?:who|that|whose)\s+"
+    r"(?!received|completed|finished|were\s+(?:given|treated|randomi[sz]ed|allocated|assigned)|had\s+been\s+(?:given|treated|randomi[sz]ed|allocated|assigned))",
+    re.IGNORECASE)
+
+
+def names_other_total(text: str, count: Count) -> bool:
+    """Whether the total printed after "of" counts eggs, or a subset of an arm's women.
+
+    Examples
+    --------
+    >>> from extractors.numbers import find_counts
+    >>> s = "18 (36%) of 50 oocytes; 18 (36%) of 50 women who reached transfer; 18 (36%) of 50 women who received G-CSF"
+    >>> [names_other_total(s, c) for c in find_counts(s)]
+    [True, True, False]
+    """
+    return count.form in ("of", "of_pct") and _NOT_WOMEN_AFTER.match(text, count.end) is not None
+
+
 def resolve(count: Count, arm: Arm, outcome: OutcomeMention, whole_ok: bool = True) -> tuple[int | None, int | None, str]:
     """Events and total of ``count`` for ``arm``: as printed, or proved by a percentage's rounding.
 

@@ -53,6 +53,7 @@ from extractors.arms import Arm, ArmMatcher, ArmsHint, comparisons, find_arms
 from extractors.bare_counts import find_bare_counts, find_lead_counts, sizes_unambiguous
 from extractors.binding import (
     assign_without_mentions,
+    names_other_total,
     order_by_comparative,
     order_across_than,
     order_by_mentions,
@@ -238,7 +239,7 @@ def _read_sentence(r: _Reading, s: int, e: int) -> None:
     masked += [(m.end(), text.find(";", m.end(), e) if ";" in text[m.end():e] else e)
                for m in _SHARE_OF.finditer(text, s, e)]
     counts = [c for c in find_counts(text, s, e) if not _overlaps(c.start, c.end, masked)
-              and not _BASELINE.search(text, max(s, c.start - 12), c.start)]
+              and not _BASELINE.search(text, max(s, c.start - 12), c.start) and not names_other_total(text, c)]
     if counts:
         # "Of the 60 women who received G-CSF, 21 had a CP, compared with 11 of 58 controls"
         counts = sorted(counts + find_lead_counts(text, s, e, known), key=lambda c: c.start)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractors.arms import Arm
-from extractors.binding import assign_without_mentions, order_by_mentions, resolve
+from extractors.binding import assign_without_mentions, names_other_total, order_by_mentions, resolve
 from extractors.numbers import find_counts
 from extractors.outcomes import OutcomeMention
 
@@ -119,3 +119,23 @@ def test_a_percentage_with_n_is_not_read_per_cycle_without_a_size():
     (count,) = find_counts("46.24% (n = 93)")
     per_cycle = OutcomeMention("live_birth", "live birth", 0, 10, "cycle")
     assert resolve(count, UNSIZED, per_cycle) == (None, None, "printed")
+
+
+@pytest.mark.parametrize(
+    ("text", "other"),
+    [
+        pytest.param("17 (34%) of 50 oocytes", True, id="eggs"),
+        pytest.param("17 of 50 retrieved oocytes", True, id="eggs-without-percent"),
+        pytest.param("17 (34%) of 50 women who had a fresh transfer", True, id="subset-clause"),
+        pytest.param("17 (34%) of 50 patients that reached embryo transfer", True, id="subset-that"),
+        pytest.param("17 (34%) of 50 women who received G-CSF", False, id="allocation-clause"),
+        pytest.param("17 (34%) of 50 women who were given placebo", False, id="allocation-passive"),
+        pytest.param("17 (34%) of 50 patients who completed the study", False, id="completers"),
+        pytest.param("17 (34%) of 50 in the G-CSF group", False, id="arm-name"),
+        pytest.param("17 (34%) of 50 embryos", False, id="embryos-keep-their-unit"),
+        pytest.param("17 women (34%) who had a fresh transfer", False, id="not-an-of-form"),
+    ],
+)
+def test_names_other_total(text, other):
+    (count,) = find_counts(text)
+    assert names_other_total(text, count) is other
