@@ -227,7 +227,7 @@ def names_other_total(text: str, count: Count) -> bool:
     >>> [names_other_total(s, c) for c in find_counts(s)]
     [True, True, False]
     """
-    return count.form in ("of", "of_pct") and _NOT_WOMEN_AFTER.match(text, count.end) is not None
+    return count.form in ("of", "of_pct", "among") and _NOT_WOMEN_AFTER.match(text, count.end) is not None
 
 
 def resolve(count: Count, arm: Arm, outcome: OutcomeMention, whole_ok: bool = True) -> tuple[int | None, int | None, str]:
