@@ -139,3 +139,17 @@ def test_a_percentage_with_n_is_not_read_per_cycle_without_a_size():
 def test_names_other_total(text, other):
     (count,) = find_counts(text)
     assert names_other_total(text, count) is other
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("CPR was higher with G-CSF than with placebo (36.0% vs 20.0%)", [0, 1], id="agrees"),
+        pytest.param("CPR was higher with G-CSF than with placebo (20.0% vs 36.0%)", None, id="higher-figures-reversed"),
+        pytest.param("CPR was lower with placebo than with G-CSF (36.0% vs 20.0%)", None, id="lower-figures-reversed"),
+        pytest.param("CPR was lower with placebo than with G-CSF (20.0% vs 36.0%)", [1, 0], id="lower-agrees"),
+        pytest.param("CPR with G-CSF and placebo (20.0% vs 36.0%)", [0, 1], id="no-comparative-keeps-the-order"),
+    ],
+)
+def test_names_in_order_must_agree_with_their_comparative(text, expected):
+    assert order_by_mentions(find_counts(text), _mentions(text), text, ARMS) == expected
