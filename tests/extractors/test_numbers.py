@@ -159,3 +159,12 @@ def test_percent_never_proves_a_wrong_group_size(total, data, decimals):
     pct = round(100 * events / total, decimals)
     sizes = sizes_from_percent(events, pct, decimals)
     assert sizes is None or total in sizes
+
+
+@given(st.integers(1, 400).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+       st.sampled_from([0, 1, 2]), st.sampled_from(["({}%)", "[{}%]"]), st.sampled_from(["of", "out of", "of the"]))
+def test_events_percent_of_total_reads_back_what_was_printed(counts, decimals, bracket, joint):
+    events, total = counts
+    percent = f"{100 * events / total:.{decimals}f}"
+    (c,) = find_counts(f"in {events} {bracket.format(percent)} {joint} {total} women given G-CSF")
+    assert (c.form, c.events, c.total, c.percent, c.percent_decimals) == ("of_pct", events, total, float(percent), decimals)
