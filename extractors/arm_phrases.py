@@ -228,17 +228,24 @@ def sized_phrases(text: str) -> list[Candidate]:
     return found
 
 
+_NEXT_DEFINITION = re.compile(rf"[;.]\s|\bgroup\s{LABEL}|\band\s(?:the\s)?(?:other|second)\b", re.IGNORECASE)
+
+
 def _define_letter_group(cand: Candidate, text: str, end: int) -> None:
     """Give "group A" the role its definition states ("group A received G-CSF", "group B (control)")."""
     window = text[end:end + 120]
-    stop = re.search(r"[;.]\s|\bgroup\s[A-D1-4]\b|\band\s(?:the\s)?(?:other|second)\b", window, re.IGNORECASE)
+    # the next group's label ends this one's definition, Roman ("group II") as well as lettered
+    stop = _NEXT_DEFINITION.search(window)
     window = window[: stop.start()] if stop else window
     cand.definition = window
     kind = control_kind(window)
     regex, owner = therapy_regex(None)
     therapy_hit = regex.search(window) if regex is not None else None
-    if kind and (not therapy_hit or window.find(therapy_hit.group(0)) > CONTROL_RE.search(lowered(window)).start()):
+    control = CONTROL_RE.search(lowered(window)) if kind else None
+    if control and (not therapy_hit or window.find(therapy_hit.group(0)) > control.start()):
         cand.role, cand.control_kind = "control", kind
+        # "group II (placebo, n = 50)" after "randomized to G-CSF or placebo": the same arm as "placebo"
+        cand.keys.add(control.group(0).strip())
     elif therapy_hit:
         cand.role, cand.therapy = "treatment", owner.get(therapy_hit.group(0).lower())
         cand.keys.add(therapy_hit.group(0).lower())

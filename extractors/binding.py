@@ -33,7 +33,9 @@ _LIST_GAP = re.compile(r"\s*(?:,|and|or|&)?\s*(?:,|and|or)?\s*(?:the\s+)?")
 #: Between the two figures of one outcome in a list of pairs ("48.0% vs 30.0%").
 _PAIR_GAP = re.compile(r"[\s)\]]*(?:vs\.?|versus|v\.?|compared\s+(?:with|to))[\s(\[]*", re.IGNORECASE)
 _GAP_DIGIT = re.compile(r"\d")
-_P_IN_GAP = re.compile(r"[Pp]\s*(?:[<>=\u2264\u2265]|<=|>=)\s*0?\.\d+|[(\[]\s*[nN]\s?=\s?\d+\s*[)\]]")
+#: A p-value or a group's size between names and figures: "(n = 44)", and the size closing a group's
+#: definition, "group I (G-CSF, n = 50)".
+_P_IN_GAP = re.compile(r"[Pp]\s*(?:[<>=\u2264\u2265]|<=|>=)\s*0?\.\d+|[(\[,;]\s*[nN]\s?=\s?\d+\s*[)\]]")
 RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 
 
@@ -55,6 +57,22 @@ def _compared_first(text: str, named: list[tuple[int, int, int]], units: list[Co
     return bool(re.search(r"(?:compared|comparison|relative)\s+(?:with|to)\s+(?:the\s+)?$", lead_in, re.IGNORECASE)
                 and not _COMPARED_WITH.search(text, max(0, second[1] - 40), second[1])
                 and not re.search(r"\bthan\b", text[second[2]:units[0].start]))
+
+
+def _against_than(text: str, named: list[tuple[int, int, int]], units: list[Count]) -> bool:
+    """"higher in group I than in group II (20.0% vs 36.0%)": the figures, read in the names' order,
+    say the opposite of the comparative the names stand in. Then they are in another order, or of
+    something else, and which is whose is not known. One comparative word only ("higher ... and
+    fewer miscarriages" says nothing clear)."""
+    first, second = named
+    if not re.search(r"\bthan\b", text[first[2]:second[1]], re.IGNORECASE):
+        return False
+    lead = text[max(0, first[1] - 60):second[1]]
+    higher, lower = len(_HIGHER.findall(lead)), len(_LOWER.findall(lead))
+    rates = [u.events / u.total if u.events is not None and u.total else u.percent for u in units]
+    if higher + lower != 1 or None in rates or rates[0] == rates[1]:
+        return False
+    return (rates[0] > rates[1]) != bool(higher)
 
 
 def order_by_mentions(units: list[Count], mentions: list[tuple[int, int, int]], text: str,
@@ -92,6 +110,8 @@ def order_by_mentions(units: list[Count], mentions: list[tuple[int, int, int]], 
     if by_before:
         if k == 2 and _compared_first(text, before, units):
             return [by_before[1], by_before[0]]
+        if k == 2 and _against_than(text, before, units):
+            return None
         return by_before
     if by_after:
         return by_after
@@ -203,6 +223,31 @@ def order_by_comparative(units: list[Count], mentions: list[tuple[int, int, int]
     subject = before[0][0]
     order = [subject, pair[1] if subject == pair[0] else pair[0]]
     return order if _fits(units, order, arms, outcome) is True else None
+
+
+#: What a printed total may count for a rate per woman to be read from it: eggs and follicles are
+#: no woman ("18 (36%) of 50 oocytes"), and "of 50 women who reached transfer" is a subset of an
+#: arm, not the arm. "who received/were given ..." still names the arm (the allocation's words), and
+#: "who completed the trial" its completers, as the other readers take them (``_WHO_ELSE_AFTER``).
+_NOT_WOMEN_AFTER = re.compile(
+    r"\s+(?:(?:retrieved|mature|metaphase\s+II|MII|fertili[sz]ed|injected)\s+)?"
+    r"(?:oocytes?|eggs?|follicles?|zygotes?|ova)\b"
+    r"|\s+(?:women|patients|participants|subjects|couples|cases|those)?\s*(?:who|that|whose)\s+"
+    r"(?!received|completed|finished|were\s+(?:given|treated|randomi[sz]ed|allocated|assigned)|had\s+been\s+(?:given|treated|randomi[sz]ed|allocated|assigned))",
+    re.IGNORECASE)
+
+
+def names_other_total(text: str, count: Count) -> bool:
+    """Whether the total printed after "of" counts eggs, or a subset of an arm's women.
+
+    Examples
+    --------
+    >>> from extractors.numbers import find_counts
+    >>> s = "18 (36%) of 50 oocytes; 18 (36%) of 50 women who reached transfer; 18 (36%) of 50 women who received G-CSF"
+    >>> [names_other_total(s, c) for c in find_counts(s)]
+    [True, True, False]
+    """
+    return count.form in ("of", "of_pct", "among") and _NOT_WOMEN_AFTER.match(text, count.end) is not None
 
 
 def resolve(count: Count, arm: Arm, outcome: OutcomeMention, whole_ok: bool = True) -> tuple[int | None, int | None, str]:

@@ -50,9 +50,11 @@ from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from extractors.arms import Arm, ArmMatcher, ArmsHint, comparisons, find_arms
+from extractors.among_counts import find_among_counts
 from extractors.bare_counts import find_bare_counts, find_lead_counts, sizes_unambiguous
 from extractors.binding import (
     assign_without_mentions,
+    names_other_total,
     order_by_comparative,
     order_across_than,
     order_by_mentions,
@@ -228,6 +230,9 @@ def _read_sentence(r: _Reading, s: int, e: int) -> None:
                 if (m.group(1) or "").lower() not in _NOT_OUTCOME_WORDS
                 and not any(o.start < m.end() and m.start() < o.end for o in known)]
     barriers += [OutcomeMention("", o.text, o.start, o.end) for o in causes]
+    # "18 clinical pregnancies among 50 women ... versus 10 clinical pregnancies among 50": one outcome
+    among, folded = find_among_counts(text, s, e, known)
+    known = [o for o in known if o not in folded]
     outcomes = sorted(known + barriers, key=lambda o: o.start)
     sentence_ratios = find_ratios(text, s, e)
     p_values = find_p_values(text, s, e)
@@ -239,6 +244,9 @@ def _read_sentence(r: _Reading, s: int, e: int) -> None:
                for m in _SHARE_OF.finditer(text, s, e)]
     counts = [c for c in find_counts(text, s, e) if not _overlaps(c.start, c.end, masked)
               and not _BASELINE.search(text, max(s, c.start - 12), c.start)]
+    if among:
+        counts = [c for c in counts if not _overlaps(c.start, c.end, [(a.start, a.end) for a in among])] + among
+    counts = sorted((c for c in counts if not names_other_total(text, c)), key=lambda c: c.start)
     if counts:
         # "Of the 60 women who received G-CSF, 21 had a CP, compared with 11 of 58 controls"
         counts = sorted(counts + find_lead_counts(text, s, e, known), key=lambda c: c.start)

@@ -306,6 +306,9 @@ _COUNT_RE = re.compile(
     # 13/71 (18.3%) | 13/71 women (18.3%) | 13/71, 18.3% | 13 of 71 (18.3%)
     rf"|(?:{_FRACTION}|{_OF}){_UNIT.replace('unit', 'u2')}"
     rf"(?:\s*[\(\[]\s*(?P<p2>{_PCT_NUM})\s?%\s*[\)\]]|\s*,\s*(?P<p2b>{_PCT_NUM})\s?%)?"
+    # 18 (36.0%) of 50 | 18 (36%) out of 50 women: events, their share, then the total
+    rf"|(?P<e8>{INT}|{_WORD_INT})\s*[\(\[]\s*(?P<p8>{_PCT_NUM})\s?%\s*[\)\]]\s+(?:out\s+)?of\s+(?:the\s+)?"
+    rf"(?P<n8>{INT})(?![\w.]){_UNIT.replace('unit', 'u8')}"
     # 26 (39.4%) | 26 women (39.4%)
     rf"|(?P<e3>{INT}|{_WORD_INT}){_UNIT.replace('unit', 'u3')}\s*[\(\[]\s*(?P<p3>{_PCT_NUM})\s?%\s*[\)\]]"
     # (n = 75; 30.7%): a group's size and its rate
@@ -352,6 +355,10 @@ def find_counts(text: str, start: int = 0, end: int | None = None) -> list[Count
             pct, dec = _pct(g("p2") or g("p2b"))
             form = ("fraction" if g("e") is not None else "of") + ("_pct" if pct is not None else "")
             found.append(Count(e, n, pct, dec, m.start(), m.end(), form, _unit(g("u2"))))
+        elif g("e8") is not None:
+            pct, dec = _pct(g("p8"))
+            found.append(Count(parse_int(g("e8")), parse_int(g("n8")), pct, dec, m.start(), m.end(), "of_pct",
+                               _unit(g("u8"))))
         elif g("e3") is not None:
             pct, dec = _pct(g("p3"))
             found.append(Count(parse_int(g("e3")), None, pct, dec, m.start(), m.end(), "events_pct",

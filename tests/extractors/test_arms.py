@@ -338,3 +338,22 @@ def test_a_short_arm_name_never_decides_the_therapy():
     found = find_therapies("Migration of endometrial stromal cells",
                            "A scratch assay and steroid receptor staining were done on cells from women with RIF.")
     assert found.primary_therapy == "none"
+
+
+@pytest.mark.parametrize("label", [("I", "II"), ("A", "B")], ids=["roman", "lettered"])
+def test_a_numbered_group_defined_by_a_comparator_is_that_allocated_arm(label):
+    first, second = label
+    text = (f"Women with RIF were randomized to G-CSF or placebo. The rate was higher in group {first} "
+            f"(G-CSF, n = 44) than in group {second} (placebo, n = 43).")
+    arms = find_arms(text)
+    assert [(a.name, a.role, a.size) for a in arms] == [("G-CSF", "treatment", 44), ("placebo", "control", 43)]
+    assert f"group {second.lower()}" in arms[1].keys
+
+
+def test_a_roman_group_definition_stops_at_the_next_roman_group():
+    # group I's words are its own: "placebo" belongs to group II, so group I is no control arm
+    text = "Women were allocated to group I (G-CSF, n = 40) or group II (placebo, n = 40)."
+    roles = {a.name: a.role for a in find_arms(text)}
+    assert roles == {"group I": "treatment", "group II": "control"}
+    text = "Women were allocated to group I (n = 40) or group II (placebo, n = 40)."
+    assert [a.name for a in find_arms(text) if a.role == "control"] == ["group II"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractors.arms import Arm
-from extractors.binding import assign_without_mentions, order_by_mentions, resolve
+from extractors.binding import assign_without_mentions, names_other_total, order_by_mentions, resolve
 from extractors.numbers import find_counts
 from extractors.outcomes import OutcomeMention
 
@@ -119,3 +119,37 @@ def test_a_percentage_with_n_is_not_read_per_cycle_without_a_size():
     (count,) = find_counts("46.24% (n = 93)")
     per_cycle = OutcomeMention("live_birth", "live birth", 0, 10, "cycle")
     assert resolve(count, UNSIZED, per_cycle) == (None, None, "printed")
+
+
+@pytest.mark.parametrize(
+    ("text", "other"),
+    [
+        pytest.param("17 (34%) of 50 oocytes", True, id="eggs"),
+        pytest.param("17 of 50 retrieved oocytes", True, id="eggs-without-percent"),
+        pytest.param("17 (34%) of 50 women who had a fresh transfer", True, id="subset-clause"),
+        pytest.param("17 (34%) of 50 patients that reached embryo transfer", True, id="subset-that"),
+        pytest.param("17 (34%) of 50 women who received G-CSF", False, id="allocation-clause"),
+        pytest.param("17 (34%) of 50 women who were given placebo", False, id="allocation-passive"),
+        pytest.param("17 (34%) of 50 patients who completed the study", False, id="completers"),
+        pytest.param("17 (34%) of 50 in the G-CSF group", False, id="arm-name"),
+        pytest.param("17 (34%) of 50 embryos", False, id="embryos-keep-their-unit"),
+        pytest.param("17 women (34%) who had a fresh transfer", False, id="not-an-of-form"),
+    ],
+)
+def test_names_other_total(text, other):
+    (count,) = find_counts(text)
+    assert names_other_total(text, count) is other
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("CPR was higher with G-CSF than with placebo (36.0% vs 20.0%)", [0, 1], id="agrees"),
+        pytest.param("CPR was higher with G-CSF than with placebo (20.0% vs 36.0%)", None, id="higher-figures-reversed"),
+        pytest.param("CPR was lower with placebo than with G-CSF (36.0% vs 20.0%)", None, id="lower-figures-reversed"),
+        pytest.param("CPR was lower with placebo than with G-CSF (20.0% vs 36.0%)", [1, 0], id="lower-agrees"),
+        pytest.param("CPR with G-CSF and placebo (20.0% vs 36.0%)", [0, 1], id="no-comparative-keeps-the-order"),
+    ],
+)
+def test_names_in_order_must_agree_with_their_comparative(text, expected):
+    assert order_by_mentions(find_counts(text), _mentions(text), text, ARMS) == expected

@@ -53,10 +53,20 @@ def test_not_p_values(text):
         pytest.param("1,078/1,919", [(1078, 1919, None)], id="thousands"),
         pytest.param("26 (39.4%)", [(26, None, 39.4)], id="events-percent"),
         pytest.param("41.6 versus 44.4%", [(None, None, 41.6), (None, None, 44.4)], id="shared-percent-sign"),
+        pytest.param("17 (34%) of 50 women", [(17, 50, 34.0)], id="percent-between-events-and-of"),
+        pytest.param("9 [18.4%] out of the 49", [(9, 49, 18.4)], id="percent-between-events-and-out-of"),
+        pytest.param("nine (18.4%) of 49", [(9, 49, 18.4)], id="percent-between-word-number-and-of"),
+        pytest.param("17 (34%) of them", [(17, None, 34.0)], id="of-without-a-number-keeps-events-percent"),
+        pytest.param("17 (34%) of 50.5 mL", [(17, None, 34.0)], id="of-a-decimal-is-no-total"),
     ],
 )
 def test_counts(text, expected):
     assert [(c.events, c.total, c.percent) for c in find_counts(normalise(text))] == expected
+
+
+def test_events_percent_then_of_total_is_the_of_percent_form():
+    (c,) = find_counts("17 (34.0%) of 50 patients")
+    assert (c.form, c.events, c.total, c.percent_decimals, c.unit) == ("of_pct", 17, 50, 1, "woman")
 
 
 def test_dates_and_interval_levels_are_not_counts():
@@ -149,3 +159,12 @@ def test_percent_never_proves_a_wrong_group_size(total, data, decimals):
     pct = round(100 * events / total, decimals)
     sizes = sizes_from_percent(events, pct, decimals)
     assert sizes is None or total in sizes
+
+
+@given(st.integers(1, 400).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+       st.sampled_from([0, 1, 2]), st.sampled_from(["({}%)", "[{}%]"]), st.sampled_from(["of", "out of", "of the"]))
+def test_events_percent_of_total_reads_back_what_was_printed(counts, decimals, bracket, joint):
+    events, total = counts
+    percent = f"{100 * events / total:.{decimals}f}"
+    (c,) = find_counts(f"in {events} {bracket.format(percent)} {joint} {total} women given G-CSF")
+    assert (c.form, c.events, c.total, c.percent, c.percent_decimals) == ("of_pct", events, total, float(percent), decimals)
