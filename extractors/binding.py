@@ -265,6 +265,9 @@ def resolve(count: Count, arm: Arm, outcome: OutcomeMention, whole_ok: bool = Tr
             return count.events, arm.size, "totals_from_size"
         return None, None, "printed"
     per_woman = outcome.unit in (None, "woman") and outcome.outcome != "implantation" and count.unit in (None, "woman")
+    # A miscarriage rate is a share of pregnancies unless the paper says per woman: its percentage
+    # over the arm's women would prove a count of women that is not the paper's.
+    derivable = per_woman and (outcome.outcome != "miscarriage" or outcome.unit == "woman")
     if count.form == "events_pct":
         # The events are printed; the percentage only has to agree with them over the arm's size.
         # A whole one agrees with a few sizes near it, so it is taken only for a rate per woman
@@ -275,7 +278,7 @@ def resolve(count: Count, arm: Arm, outcome: OutcomeMention, whole_ok: bool = Tr
         return count.events, None, "printed"
     if count.form == "pct_n":
         n = count.group_size
-        if arm.size and n == arm.size and per_woman and count.percent_decimals >= 1:
+        if arm.size and n == arm.size and derivable and count.percent_decimals >= 1:
             k = events_from_percent(count.percent, count.percent_decimals, n)
             if k is not None:
                 return k, n, "events_from_percent"
@@ -283,10 +286,10 @@ def resolve(count: Count, arm: Arm, outcome: OutcomeMention, whole_ok: bool = Tr
                                                                             count.percent_decimals) \
                 and count.percent_decimals >= 1:
             return n, arm.size, "totals_from_percent"
-        if not arm.size and n is not None and per_woman and count.percent_decimals >= 1:
+        if not arm.size and n is not None and derivable and count.percent_decimals >= 1:
             return _unsized_pct_n(n, count.percent, count.percent_decimals)
         return None, None, "printed"
-    if count.form == "pct" and arm.size and per_woman and count.percent_decimals >= 1:
+    if count.form == "pct" and arm.size and derivable and count.percent_decimals >= 1:
         k = events_from_percent(count.percent, count.percent_decimals, arm.size)
         if k is not None:
             return k, arm.size, "events_from_percent"

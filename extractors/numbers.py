@@ -299,6 +299,11 @@ WORD_NUMBERS["none"] = 0
 WORD_INT = r"(?<![\w-])(?i:" + trie_pattern(WORD_NUMBERS) + r")(?![\w-])"
 _WORD_INT = WORD_INT
 _OF = rf"(?P<e2>{INT}|{_WORD_INT})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<n2>{INT})(?![\w.])"
+#: "36.0% of transfers": what a bare percentage is a share of, when printed right after it. Looked
+#: at, not consumed (the count's span stays the figure), so a rate per transfer, cycle, embryo or
+#: pregnancy is never turned into events over the arm's women.
+_OF_UNIT = (r"(?:(?=\s+of\s+(?:all\s+|the\s+)?(?:\w+\s+)?"
+            r"(?P<unit>(?i:women|patients|participants|couples|cycles|transfers|embryos|blastocysts|pregnancies)|ETs)\b))?")
 _COUNT_RE = re.compile(
     # 18.3% (13/71) | 18.3% [13 of 71]
     rf"(?<![\w.])(?P<p1>{_PCT_NUM})\s?%\s*[\(\[]\s*(?:(?P<e1>{INT}|{_WORD_INT})\s?(?:/|\s(?:out\s+)?of\s)\s?(?P<n1>{INT})"
@@ -315,8 +320,10 @@ _COUNT_RE = re.compile(
     rf"|[\(\[]\s*n\s?=\s?(?P<nn7>{INT})\s*[;,]\s*(?P<p7>{_PCT_NUM})\s?%\s*[\)\]]"
     # 41.6 versus 44.4%: one percent sign for both figures
     rf"|(?<![\w.])(?P<p5>{_PCT_NUM})\s+(?:vs\.?|versus|and)\s+(?P<p6>{_PCT_NUM})\s?%(?!\s*-?\s*(?:CI|C\.I|(?i:confidence)))"
+    rf"{_OF_UNIT.replace('unit', 'u6')}"
     # 39.4% | 39.4 percent
     rf"|(?<![\w.])(?P<p4>{_PCT_NUM})\s?{PCT}(?!\s*-?\s*(?:CI|C\.I|(?i:confidence)))(?!\s*[\(\[]\s*\d+\s?/)(?:\s*[\(\[]\s*n\s?=\s?(?P<nn4>{INT})\s*[\)\]])?"
+    rf"{_OF_UNIT.replace('unit', 'u4')}"
 )
 
 
@@ -369,12 +376,13 @@ def find_counts(text: str, start: int = 0, end: int | None = None) -> list[Count
         elif g("p5") is not None:
             for name in ("p5", "p6"):
                 pct, dec = _pct(g(name))
-                found.append(Count(None, None, pct, dec, m.start(name), m.end(name) + (name == "p6"), "pct"))
+                found.append(Count(None, None, pct, dec, m.start(name), m.end(name) + (name == "p6"), "pct",
+                                   _unit(g("u6"))))
         else:
             pct, dec = _pct(g("p4"))
             size = parse_int(g("nn4")) if g("nn4") is not None else None
             found.append(Count(None, None, pct, dec, m.start(), m.end(),
-                               "pct_n" if size is not None else "pct", group_size=size))
+                               "pct_n" if size is not None else "pct", _unit(g("u4")), group_size=size))
     return found
 
 

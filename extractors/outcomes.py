@@ -55,7 +55,10 @@ _UNIT_AFTER = re.compile(
     r"(?:women|woman|patients?|participants?|couples?|subjects?))"
     r"|(?P<cycle>(?:started\s+|initiated\s+|treatment\s+|stimulat(?:ed|ion)\s+|IVF\s+)?cycles?)"
     r"|(?P<transfer>(?:embryo\s+)?transfers?\b|ETs?\b|transfer\s+procedures?)"
-    r"|(?P<embryo>(?:embryos?|blastocysts?)(?:\s+transferred)?))",
+    r"|(?P<embryo>(?:embryos?|blastocysts?)(?:\s+transferred)?)"
+    # "live birth rate per clinical pregnancy": a share of pregnancies (no stored unit; it only
+    # stops a percentage being taken over the arm's women)
+    r"|(?P<pregnancy>(?:clinical\s+|ongoing\s+)?pregnanc(?:y|ies)))",
     re.IGNORECASE,
 )
 _UNIT_BEFORE = re.compile(
