@@ -70,7 +70,8 @@ from extractors.effect_rows import (  # noqa: F401  (preferred_effects is part o
     build_effects,
     preferred_effects,
 )
-from extractors.numbers import SNUM, WORD_INT, find_counts, find_p_values, normalise
+from extractors.numbers import SNUM, WORD_INT, find_counts, normalise
+from extractors.p_values import find_p_values
 from extractors.outcomes import OutcomeMatcher, OutcomeMention, default_matcher, find_outcomes
 from extractors.ratios import Ratio, find_ratios
 from extractors.records import Article, Effect

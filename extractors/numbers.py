@@ -1,4 +1,4 @@
-"""The number grammar of trial abstracts: decimals, percentages, counts, group sizes, p-values.
+"""The number grammar of trial abstracts: decimals, percentages, counts, group sizes.
 
 Everything here works on text passed through :func:`normalise`, which maps look-alike characters
 one-for-one (unicode minus and dashes to ``-``, the Lancet's mid-dot decimal ``·`` to ``.``,
@@ -11,14 +11,13 @@ comma is read only inside a ratio statement (``OR 1,37 (0,55-3,36)``), where a t
 cannot occur; a number split by markup remnants (``0 .85``) is not re-joined, because ``13 5``
 could as well be two numbers.
 
-Ratios with their intervals are read by ``extractors.ratios`` on the same footing.
+Ratios with their intervals are read by ``extractors.ratios``, p-values by ``extractors.p_values``,
+on the same footing.
 
 Examples
 --------
 >>> [(c.events, c.total, c.percent) for c in find_counts("13/71 (18.3%) vs 10/71 (14.1%)")]
 [(13, 71, 18.3), (10, 71, 14.1)]
->>> [(p.operator, p.value) for p in find_p_values(normalise("P<.001 and p = 0·047"))]
-[('<', 0.001), ('=', 0.047)]
 """
 
 from __future__ import annotations
@@ -184,65 +183,6 @@ def sizes_from_percent(events: int, percent: float, decimals: int) -> list[int] 
     if high - low > 50:
         return None
     return [n for n in range(max(events, low), high + 1) if percent_matches(events, n, percent, decimals)]
-
-
-# --------------------------------------------------------------------------------------------
-# p-values
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PValue:
-    """A reported p-value. ``operator`` is one of ``= < > <= >=`` or ``ns`` (value ``None``)."""
-
-    value: float | None
-    operator: str
-    start: int
-    end: int
-
-
-_P_OPS = {"=": "=", "<": "<", ">": ">", "\u2264": "<=", "\u2265": ">=", "<=": "<=", ">=": ">=",
-          "=<": "<=", "=>": ">=", "<or=": "<=", ">or=": ">=", "less than": "<", "greater than": ">",
-          "of": "=", "was": "=", "is": "=", ":": "=", "": "="}
-_P_RE = re.compile(
-    r"(?<![\w./-])(?:[Pp](?:\s?-?\s?values?)?|[Pp]\s?\(\s?two-sided\s?\)|[Pp]\s?for\s(?:trend|interaction))"
-    r"(?![\w])\s*"
-    r"(?P<op><\s?or\s?=|>\s?or\s?=|<=|>=|=<|=>|[=<>\u2264\u2265:]|less than|greater than|of|was|is|)\s*"
-    r"(?:(?P<num>(?:\d+(?:\.\d+)?|\.\d+))(?!\d)"
-    r"(?:\s?(?:[x\u00d7*]\s?10\s?\^?\s?(?P<exp>-?\s?\d+)|[eE](?P<exp2>-?\d+)))?"
-    r"|(?P<ns>N\.?\s?S\.?(?![\w])|ns(?![\w])|not significant))"
-)
-_NS_RE = re.compile(r"(?<![\w])(?:N\.?S\.?|not significant|non-?significant)(?![\w])")
-
-
-def find_p_values(text: str, start: int = 0, end: int | None = None) -> list[PValue]:
-    """Every p-value in ``text[start:end]``: ``P = 0.49``, ``P<.001``, ``p=0.047``, ``P ≤ 0.05``, ``P = NS``.
-
-    Examples
-    --------
-    >>> [(p.operator, p.value) for p in find_p_values("P = 0.49; P<.001; P ≤ 0.05; P-value = NS; p = 2 × 10^-5")]
-    [('=', 0.49), ('<', 0.001), ('<=', 0.05), ('ns', None), ('=', 2e-05)]
-    """
-    end = len(text) if end is None else end
-    found = []
-    for m in _P_RE.finditer(text, start, end):
-        raw_op = m.group("op")
-        op = _P_OPS.get(raw_op if " " in raw_op and "than" in raw_op else raw_op.replace(" ", ""), "=")
-        if m.group("ns"):
-            found.append(PValue(None, "ns", m.start(), m.end()))
-            continue
-        value = float(m.group("num"))
-        exp = m.group("exp") or m.group("exp2")
-        if exp is not None:
-            value *= 10.0 ** int(exp.replace(" ", ""))
-        if not 0 <= value <= 1:
-            continue
-        # "P 0.03" without an operator is read, "P4" (progesterone) never reaches here
-        # because the number must follow a space or an operator.
-        if m.group("op") == "" and not text[m.start():m.start("num")].endswith(" "):
-            continue
-        found.append(PValue(value, op, m.start(), m.end()))
-    return found
 
 
 # --------------------------------------------------------------------------------------------

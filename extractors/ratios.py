@@ -22,7 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.numbers import RNUM, decimals_of, find_p_values, parse_number
+from extractors.numbers import RNUM, decimals_of, parse_number
+from extractors.p_values import find_p_values
 
 
 @dataclass(frozen=True, slots=True)
