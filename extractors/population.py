@@ -37,7 +37,9 @@ Population:
   more failures (one failed attempt is not RIF: domain guide §2, Singh 2019);
 - ``rpl`` when an enrolled unit mentions RPL;
 - ``general_ivf`` for any other record that names IVF, ICSI, embryo transfer or assisted
-  reproduction outside an exclusion criterion;
+  reproduction outside an exclusion criterion (an abbreviation such as "IVF" or "ICSI" counts only
+  in a record that speaks of reproduction somewhere: alone it is often intravenous fluids or a
+  symptom index; the numbered items of a registry's "Exclusion Criteria" list are exclusions);
 - ``other`` for the rest.
 
 The definition (``extractors.rif_definition``) is read from the enrolled units first, then from
@@ -46,7 +48,7 @@ reporting that definitions vary ("definitions range from two failed transfers to
 indexes into the abstract. A count of fewer than two failures is kept, so the caller can see why a record that
 mentions "implantation failure" is not a RIF population.
 
-Rule ids: ``population.roles.v3``, ``rif.min_failures.v1``.
+Rule ids: ``population.roles.v4``, ``rif.min_failures.v1``.
 
 Examples
 --------
@@ -69,7 +71,7 @@ from extractors.memo import once_per_object
 from extractors.records import RifDefinition, Span
 from extractors.rif_definition import RULE_RIF, criteria_of, failure_counts, grammar_of, read_rif_definition
 
-RULE_POPULATION = "population.roles.v3"
+RULE_POPULATION = "population.roles.v4"
 
 _I = re.IGNORECASE
 _SENTENCE = re.compile(r"[^.;!?\n]+(?:[.;!?]+|$)")
@@ -109,6 +111,10 @@ _LIST_SEPARATOR = re.compile(r"[,:]")
 #: list items that follow are strata, not the population.
 _STRATA_LIST = re.compile(r"\bstrat(?:a|um|ified|ification)\b[^.;]*:\s*(?:\d+\s*\.)?\s*$", _I)
 _LIST_ITEM_END = re.compile(r"\b\d+\s*\.\s*$")
+#: A registry's "Exclusion Criteria 1." heading: the numbered items after it ("2. Pregnancy or IVF
+#: treatment.") are exclusions too, though they do not say so; the list ends at the first item
+#: that neither follows nor ends with a number.
+_EXCLUSION_LIST = re.compile(r"\bexclusion\s+criteria\b\s*:?\s*(?:\d+\s*\.)?\s*$", _I)
 #: A sentence reporting that definitions of RIF vary states none of its own.
 _DEFINITIONS_VARY = re.compile(
     r"\bdefinitions?\b[^.;]*\b(?:range[sd]?|ranging|var(?:y|ies|ied|iable)|differ(?:s|ed)?)\b|"
@@ -162,6 +168,15 @@ _COUNT_CONTEXT_WORDS = ("transfer", "embryo", "blastocyst", "implantation", "ooc
 _COUNT_CONTEXT_CASED = ("ET", "RIF")
 _COUNT_CONTEXT = re.compile("|".join(_COUNT_CONTEXT_WORDS) + "|" + "|".join(rf"(?-i:\b{w}\b)" for w in
                                                                         _COUNT_CONTEXT_CASED), _I)
+
+
+#: An IVF term written as an abbreviation ("IVF", "ICSI", "PGT-A", "IVF-ET").
+_ABBREVIATION = re.compile(r"[A-Z][A-Z-]*[A-Z]")
+#: Words any record about assisted reproduction uses somewhere; an IVF abbreviation without one of
+#: them stands for something else.
+_REPRODUCTIVE_CONTEXT = re.compile(r"\b(?:pregnan|(?:in)?fertil|embryo|oocyte|ovar|ovulat|sperm|semen|uter|endometri|"
+                                   r"gamete|follic|conce(?:iv|pt)|blastocyst|gonadotro|reproducti|implant|miscarr|abortion|"
+                                   r"transfer)|(?-i:\bRIF\b)", _I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +234,7 @@ def _units(title: str, abstract: str, vocabulary: RifVocabulary) -> list[_Unit]:
     grammar = grammar_of(vocabulary)
     sections = _sections(abstract)
     units = []
-    in_strata = False
+    in_strata = in_exclusions = after_number = False
     parts = [(title, -1, "title")] + [(m.group(), m.start(), next((k for s, k in reversed(sections) if s <= m.start()),
                                                                   "body"))
                                       for m in _SENTENCE.finditer(abstract) if m.group().strip()]
@@ -228,6 +243,11 @@ def _units(title: str, abstract: str, vocabulary: RifVocabulary) -> list[_Unit]:
         if in_strata and role == "enrolled":
             role = "contrast"
         in_strata = bool(_STRATA_LIST.search(text)) or (in_strata and bool(_LIST_ITEM_END.search(text)))
+        numbered = bool(_LIST_ITEM_END.search(text))
+        in_exclusions = bool(_EXCLUSION_LIST.search(text)) or (in_exclusions and (after_number or numbered))
+        if in_exclusions:
+            role = "excluded"
+        after_number = numbered
         seen = _without_stratifier(text)
         counts = [c for c in failure_counts(seen, vocabulary) if c[1] not in ("embryos", "blastocysts")
                   or grammar.ivf.search(seen) or grammar.rif.search(seen) or grammar.weak_rif.search(seen)
@@ -293,9 +313,38 @@ def find_population(title: str, abstract: str, vocabulary: RifVocabulary | None 
         return PopulationResult("general_ivf", definition, _span_of(weak_units[0], abstract))
     if rpl_units:
         return PopulationResult("rpl", None, _span_of(rpl_units[0], abstract))
-    if any(grammar.ivf.search(u.text) for u in units if u.role != "excluded"):
+    if names_assisted_reproduction([u.text for u in units if u.role != "excluded"], grammar.ivf,
+                                   f"{title}\n{abstract}"):
         return PopulationResult("general_ivf", None, None)
     return PopulationResult("other", None, None)
+
+
+def names_assisted_reproduction(texts: list[str], ivf: re.Pattern[str], record: str) -> bool:
+    """The texts name assisted reproduction: an IVF term written out, or an abbreviation of one
+    ("IVF", "ICSI", "ART") in a record that uses a word of reproduction somewhere (``record``).
+
+    Alone, the abbreviations collide with other fields' ("intravenous fluids (IVF)", a symptom
+    index abbreviated ICSI, "ART" for antiretroviral therapy); a record about IVF speaks of
+    pregnancy, embryos, oocytes or fertility somewhere.
+
+    Examples
+    --------
+    >>> from extractors.rif_definition import grammar_of
+    >>> from config.vocabulary import default_rif_vocabulary
+    >>> ivf = grammar_of(default_rif_vocabulary()).ivf
+    >>> text = "Septic patients received 30 ml/kg of IVF in the first hours."
+    >>> names_assisted_reproduction([text], ivf, text)
+    False
+    >>> text = "Women starting IVF were randomised. Pregnancy rates were compared."
+    >>> names_assisted_reproduction([text], ivf, text)
+    True
+    """
+    found = [m.group() for text in texts for m in ivf.finditer(text)]
+    if not found:
+        return False
+    if any(not _ABBREVIATION.fullmatch(term) for term in found):
+        return True
+    return bool(_REPRODUCTIVE_CONTEXT.search(record))
 
 
 def _span_of(unit: _Unit, abstract: str) -> Span | None:

@@ -35,7 +35,7 @@ from models.text_scan import Scan
 #: The committed artifact (written by scripts/train_rct_model.py).
 ARTIFACT = Path(__file__).resolve().parent / "artifacts" / "rct_model.json"
 #: Version of the rule extractors; bump when a rule changes what it returns.
-RULES_VERSION = "classify-rules.v3"
+RULES_VERSION = "classify-rules.v4"
 #: Publication types that make an indexed record a randomised trial report.
 RCT_TYPES = frozenset({"Randomized Controlled Trial", "Equivalence Trial", "Pragmatic Clinical Trial"})
 #: Publication types of indexed records that are not trial reports even if they discuss trials.

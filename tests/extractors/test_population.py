@@ -193,3 +193,42 @@ def test_implantation_failure_beside_fertilisation_is_still_counted(sentence, mi
 
 def test_cycles_not_framing_a_failed_embryo_count_are_not_failures():
     assert read_rif_definition("we cultured ten embryos in each of three cycles of the new medium") is None
+
+
+@pytest.mark.parametrize(("title", "abstract", "population"), [
+    pytest.param("Fluid volume after cardiac surgery", "Adults after valve surgery were randomised to 20 or 40 ml/kg of "
+                 "IVF over the first day. Kidney injury was the primary outcome.", "other",
+                 id="ivf-as-intravenous-fluid"),
+    pytest.param("A drug for chronic pelvic pain", "Symptoms were scored on the Pelvic Pain Symptom Index (ICSI) "
+                 "every month. Patients were randomised to the drug or placebo.", "other",
+                 id="icsi-as-a-symptom-index"),
+    pytest.param("Adherence support in HIV", "Adults starting ART were randomised to text reminders or usual care. "
+                 "Viral load was measured at a year.", "other", id="art-as-antiretroviral-therapy"),
+    # must not change: the same abbreviations in records about reproduction
+    pytest.param("Acupuncture and IVF", "Women having IVF were randomised to acupuncture or none. Clinical "
+                 "pregnancy was the outcome.", "general_ivf", id="ivf-with-pregnancy-stays-ivf"),
+    pytest.param("Sperm selection for ICSI", "Couples were randomised to two ways of choosing sperm for ICSI.",
+                 "general_ivf", id="icsi-with-sperm-stays-ivf"),
+    pytest.param("Music during the procedure", "Women having in vitro fertilisation were randomised to music or "
+                 "silence during the procedure.", "general_ivf", id="written-out-term-needs-no-context"),
+])
+def test_an_ivf_abbreviation_alone_is_not_assisted_reproduction(title, abstract, population):
+    assert find_population(title, abstract).population == population
+
+
+@pytest.mark.parametrize(("title", "abstract", "population"), [
+    pytest.param("Mouthwash for oral ulcers", "Inclusion Criteria 1. Adults with painful ulcers. 2. Able to consent. "
+                 "Exclusion Criteria 1. Use of systemic steroids. 2. Pregnancy or current IVF treatment. 3. Smokers.",
+                 "other", id="unlabelled-item-of-an-exclusion-list"),
+    pytest.param("Vitamin D before transfer", "Exclusion Criteria 1. Thyroid disease. 2. Recurrent implantation "
+                 "failure. Women undergoing frozen embryo transfer will be randomised to vitamin D or placebo.",
+                 "general_ivf", id="rif-in-exclusion-list-is-not-the-population"),
+    # must not change: the list ends, and what follows it still counts
+    pytest.param("Heparin in RIF", "Exclusion Criteria 1. Thrombophilia. 2. Age over 40. We will randomise women with "
+                 "at least three failed embryo transfers to heparin or placebo.", "rif",
+                 id="enrolment-after-the-list-still-counts"),
+    pytest.param("Heparin in RIF", "Inclusion Criteria 1. Recurrent implantation failure. 2. Age under 40.",
+                 "rif", id="inclusion-list-is-enrolment"),
+])
+def test_items_of_a_registry_exclusion_list_are_exclusions(title, abstract, population):
+    assert find_population(title, abstract).population == population

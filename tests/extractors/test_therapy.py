@@ -46,6 +46,12 @@ from extractors.therapy import find_therapies
     pytest.param("Scratch in RIF", "Women with RIF were randomised to a Pipelle endometrial biopsy (EB) or no "
                  "procedure. EB was performed in the luteal phase.", "scratch", None,
                  id="biopsy-as-injury-under-its-abbreviation"),
+    pytest.param("Local injury before IVF", "Women in their first IVF cycle were randomly divided into two groups: "
+                 "local injury to endometrium with a curette on the day of retrieval, or nothing.", "scratch", None,
+                 id="injury-to-endometrium-without-article"),
+    # must not change: an injury to something else is not a scratch
+    pytest.param("Ovarian drilling in PCOS", "Women were randomised to drilling or gonadotropins; injury to ovarian "
+                 "tissue was assessed.", "none", None, id="injury-to-other-tissue"),
 ])
 def test_primary_therapy_and_route(title, abstract, primary, route):
     result = find_therapies(title, abstract)
