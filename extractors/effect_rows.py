@@ -16,7 +16,7 @@ from typing import Iterable, Sequence
 from extractors.arm_words import PREFERRED_CONTROL, control_kind
 from extractors.arms import Arm
 from extractors.numbers import Count
-from extractors.outcomes import OutcomeMention
+from extractors.outcomes import UNITS, OutcomeMention
 from extractors.ratios import Ratio
 from extractors.records import Article, Effect
 
@@ -134,7 +134,9 @@ def build_effects(article: Article, arms: Sequence[Arm], findings: Sequence[Find
 
 
 def _unit(unit: str | None) -> str | None:
-    return unit if unit in ("woman", "cycle", "transfer", "embryo") else None
+    """The stored denominator unit: one of ``UNITS``; a unit read only to stop a derivation
+    (``pregnancy``, ``infant``) is not stored."""
+    return unit if unit in UNITS else None
 
 
 def _control_rank(name: str | None) -> int:
